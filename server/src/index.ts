@@ -1,0 +1,3 @@
+export { writeWorkbookPlan, type WriteOptions, type WriteProgress } from './xlsx/exceljs-writer.js';
+export { backpropXlsx } from './backprop/backprop-xlsx.js';
+export { runCli, buildProgram } from './cli/main.js';
