@@ -1,8 +1,8 @@
 import { PassThrough } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import { a1, rangeFormula, r1c1ToA1, type CellStyle, type SheetPlan, type WorkbookPlan } from '@gradsheet/shared';
-import { addChartsToXlsx } from './charts/add-charts.js';
-import { setFullCalcOnLoad } from './package-fixups.js';
+import { finishPackage } from './package-fixups.js';
 import { sheetRows, type RowCell } from './sheet-rows.js';
 
 export interface WriteProgress {
@@ -34,6 +34,7 @@ export async function writeWorkbookPlan(plan: WorkbookPlan, options: WriteOption
   const sink = new PassThrough();
   const chunks: Buffer[] = [];
   sink.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const drained = finished(sink);
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: sink,
     useStyles: true,
@@ -54,13 +55,11 @@ export async function writeWorkbookPlan(plan: WorkbookPlan, options: WriteOption
     workbook.definedNames.add(rangeFormula(refersTo), name);
   }
   await workbook.commit();
-  await new Promise((resolve) => setImmediate(resolve));
+  await drained;
 
   // Cached results come from the float64 engine; Excel still recalculates everything on open.
-  let bytes = await setFullCalcOnLoad(Buffer.concat(chunks));
   const charts = new Map(plan.sheets.filter((s) => s.charts.length > 0).map((s) => [s.name, s.charts]));
-  if (charts.size > 0) bytes = await addChartsToXlsx(bytes, charts);
-  return bytes;
+  return finishPackage(Buffer.concat(chunks), charts);
 }
 
 function countRows(sheet: SheetPlan): number {

@@ -1,14 +1,26 @@
 import JSZip from 'jszip';
+import type { ChartPlan } from '@gradsheet/shared';
+import { addChartsToPackage, generatePackage } from './charts/add-charts.js';
 
 const WORKBOOK_PART = 'xl/workbook.xml';
 
 /**
- * Marks the workbook for a full recalculation when it is opened. exceljs' streaming
- * writer always writes empty calculation properties, so the flag is set afterwards.
- * Unchanged parts keep their compressed bytes when the package is regenerated.
+ * What exceljs' streaming writer cannot write, added to its package in one pass:
+ * the full-recalculation flag and the charts. Unchanged parts keep their
+ * compressed bytes when the package is regenerated.
  */
-export async function setFullCalcOnLoad(xlsx: Buffer): Promise<Buffer> {
+export async function finishPackage(xlsx: Buffer, chartsBySheet: ReadonlyMap<string, readonly ChartPlan[]>): Promise<Buffer> {
   const zip = await JSZip.loadAsync(xlsx);
+  await setFullCalcOnLoad(zip);
+  if (chartsBySheet.size > 0) await addChartsToPackage(zip, chartsBySheet);
+  return generatePackage(zip);
+}
+
+/**
+ * Marks the workbook for a full recalculation when it is opened: the streaming
+ * writer always writes empty calculation properties.
+ */
+async function setFullCalcOnLoad(zip: JSZip): Promise<void> {
   const part = zip.file(WORKBOOK_PART);
   if (!part) throw new Error('the package has no xl/workbook.xml');
   const xml = await part.async('string');
@@ -17,5 +29,4 @@ export async function setFullCalcOnLoad(xlsx: Buffer): Promise<Buffer> {
     ? xml.replace(/<calcPr\b[^>]*\/>/, calcPr)
     : xml.replace('</workbook>', `${calcPr}</workbook>`);
   zip.file(WORKBOOK_PART, updated);
-  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
 }

@@ -58,6 +58,16 @@ export function validatePlan(plan: WorkbookPlan): WorkbookPlan {
       }
     }
   }
+  for (const sheet of plan.sheets) {
+    for (const fill of sheet.fills ?? []) {
+      if (fill.results.length === 0) fail(`an empty fill on sheet "${sheet.name}"`);
+      if (fill.origin.row + fill.results.length > MAX_ROWS || fill.origin.col >= MAX_COLUMNS) {
+        fail(`a fill on sheet "${sheet.name}" runs past Excel's last row or column`);
+      }
+      if (fill.formulaR1C1.startsWith('=')) fail(`formulas are stored without a leading "=" (sheet "${sheet.name}")`);
+      if (fill.style !== undefined && !(fill.style in plan.styles)) fail(`style "${fill.style}" is used but not defined`);
+    }
+  }
   const names = new Set<string>();
   for (const { name, refersTo } of plan.names) {
     const problem = definedNameProblem(name);

@@ -62,6 +62,21 @@ export async function addChartsToXlsx(
   chartsBySheet: ReadonlyMap<string, readonly ChartPlan[]>,
 ): Promise<Buffer> {
   const zip = await JSZip.loadAsync(xlsx);
+  await addChartsToPackage(zip, chartsBySheet);
+  return generatePackage(zip);
+}
+
+/** Regenerates a package; untouched parts keep their compressed bytes. */
+export function generatePackage(zip: JSZip): Promise<Buffer> {
+  return zip.generateAsync({
+    type: 'nodebuffer',
+    compression: 'DEFLATE',
+    compressionOptions: { level: DEFLATE_LEVEL },
+  });
+}
+
+/** Adds each sheet's charts to an opened package (see addChartsToXlsx). */
+export async function addChartsToPackage(zip: JSZip, chartsBySheet: ReadonlyMap<string, readonly ChartPlan[]>): Promise<void> {
   const sheetParts = await worksheetPartsByName(zip);
   let drawingNumber = highestPartNumber(zip, /^xl\/drawings\/drawing(\d+)\.xml$/);
   let chartNumber = highestPartNumber(zip, /^xl\/charts\/chart(\d+)\.xml$/);
@@ -91,11 +106,6 @@ export async function addChartsToXlsx(
   }
 
   await addContentTypeOverrides(zip, newParts);
-  return zip.generateAsync({
-    type: 'nodebuffer',
-    compression: 'DEFLATE',
-    compressionOptions: { level: DEFLATE_LEVEL },
-  });
 }
 
 /** Sheet name → worksheet part path (no leading slash), via the workbook and its relationships. */
