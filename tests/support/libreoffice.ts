@@ -177,18 +177,26 @@ export async function recalculateToCsv(xlsxPath: string): Promise<Map<string, st
  * returns the PDF's path: `<outDir>/<workbook base name>.pdf`.
  */
 export async function convertToPdf(xlsxPath: string, outDir: string): Promise<string> {
-  const pdf = resolve(outDir, `${parsePath(xlsxPath).name}.pdf`);
+  return convertTo(xlsxPath, outDir, 'pdf');
+}
+
+/**
+ * Opens a workbook in LibreOffice and saves it as `format` (pdf, ods, xlsx…) in
+ * `outDir`; returns the new file's path. What LibreOffice keeps shows what it understood.
+ */
+export async function convertTo(xlsxPath: string, outDir: string, format: string): Promise<string> {
+  const output = resolve(outDir, `${parsePath(xlsxPath).name}.${format}`);
   await mkdir(outDir, { recursive: true });
-  await rm(pdf, { force: true }); // so a stale PDF can't pass for a new one
+  await rm(output, { force: true }); // so a stale file can't pass for a new one
   await withTempDir(async (dir) => {
-    const { stdout, stderr } = await runSoffice(dir, ['--convert-to', 'pdf', '--outdir', resolve(outDir), resolve(xlsxPath)]);
+    const { stdout, stderr } = await runSoffice(dir, ['--convert-to', format, '--outdir', resolve(outDir), resolve(xlsxPath)]);
     try {
-      accessSync(pdf);
+      accessSync(output);
     } catch {
-      throw new Error(`soffice produced no PDF for ${xlsxPath}.\nstdout: ${stdout}\nstderr: ${stderr}`);
+      throw new Error(`soffice produced no ${format} for ${xlsxPath}.\nstdout: ${stdout}\nstderr: ${stderr}`);
     }
   });
-  return pdf;
+  return output;
 }
 
 // Decimal or scientific notation only: Number() alone would also accept

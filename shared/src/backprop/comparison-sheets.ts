@@ -139,7 +139,11 @@ export function comparisonSheet(options: BackpropWorkbookOptions, runs: readonly
         xAxisTitle: 'Step',
         yAxisTitle: 'E_total',
         categories: columnRange(sheet, COMPARISON_FIRST_ROW, 0, options.steps),
-        series: lrs.map((_, j) => ({ name: cellRange(sheet, 0, 1 + j), values: columnRange(sheet, COMPARISON_FIRST_ROW, 1 + j, options.steps) })),
+        // Named after the live "η = …" titles on LR Runs, so the legend follows edits of row 1.
+        series: lrs.map((_, j) => ({
+          name: cellRange(SHEET_NAMES.comparisonRuns, 0, j * RUN_BLOCK_WIDTH),
+          values: columnRange(sheet, COMPARISON_FIRST_ROW, 1 + j, options.steps),
+        })),
         anchor: { from: { row: 2, col: chartCol }, to: { row: 26, col: chartCol + 11 } },
       },
     ],

@@ -78,7 +78,7 @@ export function parametersSheet(options: BackpropWorkbookOptions, records: reado
     columnWidths: [
       { col: 0, width: 30 },
       { col: 1, width: 14 },
-      { col: 2, width: 14 },
+      { col: 2, width: 18 },
       { col: 3, width: 58 },
     ],
     protect: true,
