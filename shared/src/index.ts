@@ -9,3 +9,4 @@ export * from './backprop/formulas.js';
 export * from './backprop/names.js';
 export * from './backprop/step-table.js';
 export * from './backprop/workbook-plan.js';
+export * from './mnist/idx.js';
