@@ -1,0 +1,109 @@
+/**
+ * Picks the tfjs backend that trains GradSheet's models.
+ *
+ * wasm is the default and works everywhere; node (tfjs-node, native TensorFlow) and
+ * webgpu (Dawn) are optional packages, loaded only when asked for, and a clear error
+ * says how to install them when they are missing.
+ */
+import { createRequire } from 'node:module';
+import { dirname, sep } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { GradSheetError } from '@gradsheet/shared';
+import { registerWasmTrainingKernels } from '../kernels/register.js';
+
+export type BackendChoice = 'auto' | 'wasm' | 'node' | 'webgpu';
+
+export interface SelectedBackend {
+  /** The tfjs backend name: 'wasm', 'tensorflow' or 'webgpu'. */
+  readonly name: string;
+  /** One line for logs and the run directory. */
+  readonly detail: string;
+}
+
+const require = createRequire(import.meta.url);
+
+export async function selectBackend(choice: BackendChoice): Promise<SelectedBackend> {
+  switch (choice) {
+    case 'wasm':
+      return useWasm();
+    case 'node':
+      return useNode();
+    case 'webgpu':
+      return useWebGpu();
+    case 'auto': {
+      try {
+        return await useNode();
+      } catch (error) {
+        const why = error instanceof GradSheetError ? error.message : String(error);
+        const wasm = await useWasm();
+        return { ...wasm, detail: `${wasm.detail}; node backend unavailable: ${why}` };
+      }
+    }
+    default:
+      throw new GradSheetError('INVALID_INPUT', `Unknown backend "${String(choice)}": use auto, wasm, node or webgpu.`);
+  }
+}
+
+async function useWasm(): Promise<SelectedBackend> {
+  // The .wasm binaries sit next to the package's entry file; load them from disk,
+  // wherever this file was compiled to and whatever the working directory.
+  setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + sep);
+  if (!(await tf.setBackend('wasm'))) {
+    throw new GradSheetError('INVALID_INPUT', 'The wasm backend failed to start (see the message above).');
+  }
+  registerWasmTrainingKernels();
+  // Node gets the SIMD binary without threads: tfjs starts wasm threads from blob: URLs,
+  // which Node's Worker refuses.
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+  const threads = getThreadsCount();
+  return {
+    name: 'wasm',
+    detail: `wasm (tfjs ${tf.version_core}, ${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`,
+  };
+}
+
+async function useNode(): Promise<SelectedBackend> {
+  await importOptional('@tensorflow/tfjs-node', 'npm install @tensorflow/tfjs-node', 'node');
+  if (!(await tf.setBackend('tensorflow'))) {
+    throw new GradSheetError('INVALID_INPUT', 'The node backend (tfjs-node) is installed but failed to start.');
+  }
+  return { name: 'tensorflow', detail: `node (tfjs-node, native TensorFlow, tfjs ${tf.version_core})` };
+}
+
+interface DawnModule {
+  create(options: string[]): unknown;
+  globals: object;
+}
+
+async function useWebGpu(): Promise<SelectedBackend> {
+  const install = 'npm install @tensorflow/tfjs-backend-webgpu webgpu';
+  const dawn = (await importOptional('webgpu', install, 'webgpu')) as DawnModule;
+  // Dawn must be in place as navigator.gpu before the tfjs backend is imported: it
+  // registers itself only if it finds a GPU there.
+  Object.assign(globalThis, dawn.globals);
+  const gpu = dawn.create([]);
+  const scope = globalThis as { navigator?: object };
+  if (scope.navigator === undefined) scope.navigator = { gpu };
+  else Object.defineProperty(scope.navigator, 'gpu', { value: gpu, configurable: true });
+  await importOptional('@tensorflow/tfjs-backend-webgpu', install, 'webgpu');
+  if (tf.findBackendFactory('webgpu') === null || !(await tf.setBackend('webgpu'))) {
+    throw new GradSheetError('INVALID_INPUT', 'The webgpu backend is installed but found no usable GPU adapter.');
+  }
+  return { name: 'webgpu', detail: `webgpu (Dawn, tfjs ${tf.version_core})` };
+}
+
+/** Imports an optional package; a missing one becomes an INVALID_INPUT error with the fix. */
+async function importOptional(specifier: string, install: string, backend: string): Promise<unknown> {
+  try {
+    // A variable specifier keeps TypeScript from requiring the package's types.
+    return await import(specifier);
+  } catch (error) {
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    const notFound = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+    if (notFound && String(message).includes(`'${specifier}'`)) {
+      throw new GradSheetError('INVALID_INPUT', `The ${backend} backend is not installed: ${install}`);
+    }
+    throw new GradSheetError('INVALID_INPUT', `The ${backend} backend is installed but failed to load: ${String(message)}`);
+  }
+}

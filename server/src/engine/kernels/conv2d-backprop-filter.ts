@@ -1,0 +1,42 @@
+/**
+ * Conv2DBackpropFilter for wasm, which ships none, as one XNNPACK conv2d.
+ *
+ * dW[i,j,ci,co] = Σ_{n,p,q} x[n, p·s + i − pad, q·s + j − pad, ci] · dy[n,p,q,co]
+ * is a convolution in which the input channels play the batch, the batch plays the
+ * channels and dy is the filter: conv2d(xᵀ, dyᵀ) with dilation = the forward stride.
+ */
+import { backend_util } from '@tensorflow/tfjs';
+import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { requireNhwc, WASM, WasmScope } from './wasm-scope.js';
+
+const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = inputs['x'] as TensorInfo;
+  const dy = inputs['dy'] as TensorInfo;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
+  requireNhwc(dataFormat, 'Conv2DBackpropFilter');
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const scope = new WasmScope(backend as BackendWasm);
+  const xT = scope.transpose(x, [3, 1, 2, 0]); // [Cin, H, W, N]
+  const dyT = scope.transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, N, Cout]
+  // Bottom/right pads make the output exactly kh × kw; negative when the forward
+  // conv never reached the last rows (stride > 1), and then those rows are cropped.
+  const { top, left } = info.padInfo;
+  const bottom = info.filterHeight + (info.outHeight - 1) * info.strideHeight - info.inHeight - top;
+  const right = info.filterWidth + (info.outWidth - 1) * info.strideWidth - info.inWidth - left;
+  const dW = scope.conv2d(xT, dyT, { top, bottom, left, right }, [1, 1], [info.strideHeight, info.strideWidth]); // [Cin, kh, kw, Cout]
+  return scope.keep(scope.transpose(dW, [1, 2, 0, 3]));
+};
+
+export const conv2DBackpropFilterConfig: KernelConfig = {
+  kernelName: 'Conv2DBackpropFilter',
+  backendName: WASM,
+  kernelFunc: conv2DBackpropFilter,
+};

@@ -1,0 +1,80 @@
+import { backend_util } from '@tensorflow/tfjs';
+import type { NamedAttrMap } from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { kernelOnBoth, relativeError, seededRandom, startWasm } from './kernel-testing.js';
+
+type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
+
+interface ConvCase {
+  readonly x: [number, number, number, number];
+  readonly filter: [number, number, number, number];
+  readonly strides: [number, number];
+  readonly pad: Pad;
+}
+
+/** Random cases over the ranges the models use: batch 1–4, channels 1–8, sizes 5–14, kernels 1/3/5, strides 1/2. */
+function convCases(seed: number, count: number, pads: () => Pad): ConvCase[] {
+  const random = seededRandom(seed);
+  const kernels = [1, 3, 5];
+  return Array.from({ length: count }, () => {
+    const k = kernels[random.int(0, 2)] as number;
+    return {
+      x: [random.int(1, 4), random.int(5, 14), random.int(5, 14), random.int(1, 8)],
+      filter: [k, k, 0, random.int(1, 8)],
+      strides: [random.int(1, 2), random.int(1, 2)],
+      pad: pads(),
+    } satisfies ConvCase;
+  }).map((c) => ({ ...c, filter: [c.filter[0], c.filter[1], c.x[3], c.filter[3]] }));
+}
+
+function dyShape(c: ConvCase): [number, number, number, number] {
+  return backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad).outShape;
+}
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+async function checkBackprop(c: ConvCase, seed: number): Promise<{ filter: number; input: number }> {
+  const random = seededRandom(seed);
+  const dyDims = dyShape(c);
+  const x = { values: random.normals(size(c.x)), shape: c.x };
+  const filter = { values: random.normals(size(c.filter)), shape: c.filter };
+  const dy = { values: random.normals(size(dyDims)), shape: dyDims };
+  const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC' } as unknown as NamedAttrMap;
+  const dW = await kernelOnBoth('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: c.filter });
+  const dX = await kernelOnBoth('Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: c.x });
+  return { filter: relativeError(dW.wasm, dW.cpu), input: relativeError(dX.wasm, dX.cpu) };
+}
+
+describe('Conv2DBackpropFilter and Conv2DBackpropInput on wasm match the cpu backend', () => {
+  beforeAll(startWasm);
+  const samePadding = convCases(1, 40, () => 'same');
+  const validPadding = convCases(2, 40, () => 'valid');
+  const explicitRandom = seededRandom(3);
+  const explicitPadding = convCases(4, 20, () =>
+    explicitRandom.next() < 0.5
+      ? explicitRandom.int(0, 2)
+      : [[0, 0], [explicitRandom.int(0, 2), explicitRandom.int(0, 2)], [explicitRandom.int(0, 2), explicitRandom.int(0, 2)], [0, 0]],
+  );
+
+  for (const [name, cases] of [
+    ['same', samePadding],
+    ['valid', validPadding],
+    ['explicit', explicitPadding],
+  ] as const) {
+    it(`${name} padding, ${cases.length} random shapes, relative error ≤ 1e-5`, async () => {
+      for (const [i, c] of cases.entries()) {
+        const errors = await checkBackprop(c, 100 + i);
+        const label = JSON.stringify(c);
+        expect(errors.filter, `dW ${label}`).toBeLessThanOrEqual(1e-5);
+        expect(errors.input, `dx ${label}`).toBeLessThanOrEqual(1e-5);
+      }
+    });
+  }
+
+  it('covers stride 2 with leftover rows, where dW crops and dx pads', async () => {
+    const c: ConvCase = { x: [2, 14, 13, 3], filter: [3, 3, 3, 4], strides: [2, 2], pad: 'valid' };
+    const errors = await checkBackprop(c, 7);
+    expect(errors.filter).toBeLessThanOrEqual(1e-5);
+    expect(errors.input).toBeLessThanOrEqual(1e-5);
+  });
+});

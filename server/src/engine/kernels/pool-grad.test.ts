@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { relativeError, runOn, seededRandom, startWasm } from './kernel-testing.js';
+
+interface PoolCase {
+  readonly x: [number, number, number, number];
+  readonly filterSize: number;
+  readonly strides: number;
+  readonly pad: 'same' | 'valid';
+}
+
+/** Runs MaxPoolGrad on both backends, with the forward pooled output each needs. */
+async function maxPoolGradOnBoth(c: PoolCase, x: Float32Array, dy: Float32Array) {
+  const compute = () => {
+    const input = tf.tensor4d(x, c.x);
+    const output = tf.maxPool(input, c.filterSize, c.strides, c.pad);
+    const attrs = { filterSize: c.filterSize, strides: c.strides, pad: c.pad };
+    return tf.engine().runKernel('MaxPoolGrad', { dy: tf.tensor(dy, output.shape), input, output }, attrs) as tf.Tensor;
+  };
+  return { wasm: await runOn('wasm', compute), cpu: await runOn('cpu', compute) };
+}
+
+function pooledSize(c: PoolCase): number {
+  const out = (n: number) => (c.pad === 'same' ? Math.ceil(n / c.strides) : Math.floor((n - c.filterSize) / c.strides) + 1);
+  return c.x[0] * out(c.x[1]) * out(c.x[2]) * c.x[3];
+}
+
+describe('MaxPoolGrad on wasm matches the cpu backend', () => {
+  beforeAll(startWasm);
+
+  it('60 random shapes with ties and all-negative windows, relative error ≤ 1e-5', async () => {
+    const random = seededRandom(11);
+    for (let i = 0; i < 60; i++) {
+      const c: PoolCase = {
+        x: [random.int(1, 4), random.int(5, 14), random.int(5, 14), random.int(1, 8)],
+        filterSize: random.int(2, 3),
+        strides: random.int(1, 2),
+        pad: random.next() < 0.5 ? 'same' : 'valid',
+      };
+      const count = c.x.reduce((a, b) => a * b, 1);
+      // Small integers below zero: many ties, many windows with no positive value.
+      const x = random.normals(count).map((v) => Math.round(v * 1.5) - 1);
+      const dy = random.normals(pooledSize(c));
+      const { wasm, cpu } = await maxPoolGradOnBoth(c, x, dy);
+      expect(relativeError(wasm, cpu), JSON.stringify(c)).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
+  it('sends the gradient of an all-negative window to its maximum, not to element 0', async () => {
+    const c: PoolCase = { x: [1, 2, 4, 1], filterSize: 2, strides: 2, pad: 'valid' };
+    const x = Float32Array.from([5, 1, -3, -1, 2, 0, -2, -4]);
+    const { wasm } = await maxPoolGradOnBoth(c, x, Float32Array.from([10, 20]));
+    expect(Array.from(wasm)).toEqual([10, 0, 0, 20, 0, 0, 0, 0]);
+  });
+});
+
+describe('the shipped AvgPoolGrad on wasm is right, so it stays', () => {
+  beforeAll(startWasm);
+
+  it('40 random shapes, relative error ≤ 1e-5', async () => {
+    const random = seededRandom(12);
+    for (let i = 0; i < 40; i++) {
+      const c: PoolCase = {
+        x: [random.int(1, 4), random.int(5, 14), random.int(5, 14), random.int(1, 8)],
+        filterSize: random.int(2, 3),
+        strides: random.int(1, 2),
+        pad: random.next() < 0.5 ? 'same' : 'valid',
+      };
+      const x = random.normals(c.x.reduce((a, b) => a * b, 1));
+      const dy = random.normals(pooledSize(c));
+      const compute = () => {
+        const input = tf.tensor4d(x, c.x);
+        const attrs = { filterSize: c.filterSize, strides: c.strides, pad: c.pad };
+        const output = tf.avgPool(input, c.filterSize, c.strides, c.pad);
+        return tf.engine().runKernel('AvgPoolGrad', { dy: tf.tensor(dy, output.shape), input }, attrs) as tf.Tensor;
+      };
+      const wasm = await runOn('wasm', compute);
+      const cpu = await runOn('cpu', compute);
+      expect(relativeError(wasm, cpu), JSON.stringify(c)).toBeLessThanOrEqual(1e-5);
+    }
+  });
+});
+
