@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { GradSheetError } from '@gradsheet/shared';
 import { registerBackpropCommand } from './backprop-command.js';
+import { registerTrainCommand } from './train-command.js';
+import { registerModelsCommands } from './models-command.js';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './usage-error.js';
 
 /** Errors that mean "the input was wrong" rather than "GradSheet broke". */
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`gradsheet: ${text.replace(/^error: /, '')}`) });
   registerBackpropCommand(program);
+  registerModelsCommands(program);
+  registerTrainCommand(program);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ outputError: (text, write) => write(`gradsheet: ${text.replace(/^error: /, '')}`) });
   }

@@ -1,0 +1,150 @@
+import { resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import {
+  BACKENDS,
+  OPTIMIZERS,
+  SCHEDULES,
+  TRAIN_LIMITS,
+  getModel,
+  resolveTrainConfig,
+  type BackendChoice,
+  type EpochMetrics,
+  type OptimizerName,
+  type ScheduleName,
+  type TrainRequest,
+} from '@gradsheet/shared';
+import { parseInteger, parseNumber } from './parse.js';
+import { UsageError } from './usage-error.js';
+
+interface TrainFlags {
+  model: string;
+  epochs?: string;
+  batchSize?: string;
+  optimizer?: string;
+  lr?: string;
+  schedule?: string;
+  seed?: string;
+  limitTrain?: string;
+  limitTest?: string;
+  backend?: string;
+  runDir?: string;
+  json?: boolean;
+  augment: boolean;
+}
+
+function choice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
+  return value as T;
+}
+
+/** Flags → a training request; the model's defaults fill the rest in resolveTrainConfig. */
+export function trainRequestFromFlags(flags: TrainFlags): TrainRequest {
+  const request: { -readonly [K in keyof TrainRequest]: TrainRequest[K] } = { model: flags.model, augment: flags.augment };
+  if (flags.epochs !== undefined) request.epochs = parseInteger('--epochs', flags.epochs, 1, TRAIN_LIMITS.maxEpochs);
+  if (flags.batchSize !== undefined) request.batchSize = parseInteger('--batch-size', flags.batchSize, 1, TRAIN_LIMITS.maxBatchSize);
+  if (flags.optimizer !== undefined) request.optimizer = choice<OptimizerName>('--optimizer', flags.optimizer, OPTIMIZERS);
+  if (flags.lr !== undefined) request.lr = parseNumber('--lr', flags.lr);
+  if (flags.schedule !== undefined) request.schedule = choice<ScheduleName>('--schedule', flags.schedule, SCHEDULES);
+  if (flags.seed !== undefined) request.seed = parseInteger('--seed', flags.seed, 0, TRAIN_LIMITS.maxSeed);
+  if (flags.limitTrain !== undefined) request.limitTrain = parseInteger('--limit-train', flags.limitTrain, 1, 60_000);
+  if (flags.limitTest !== undefined) request.limitTest = parseInteger('--limit-test', flags.limitTest, 1, 10_000);
+  if (flags.backend !== undefined) request.backend = choice<BackendChoice>('--backend', flags.backend, BACKENDS);
+  return request;
+}
+
+/** The course's test line: `Test set: Average loss: 0.0172, Accuracy: 9947/10000 (99.47%)`. */
+export function testSetLine(m: EpochMetrics): string {
+  return `Test set: Average loss: ${m.testLoss.toFixed(4)}, Accuracy: ${m.testCorrect}/${m.testCount} (${(m.testAcc * 100).toFixed(2)}%)`;
+}
+
+/** The line `--json` prints per epoch: the contract's fields first. */
+export function epochJson(m: EpochMetrics): string {
+  return JSON.stringify({
+    epoch: m.epoch,
+    trainLoss: m.trainLoss,
+    trainAcc: m.trainAcc,
+    testLoss: m.testLoss,
+    testAcc: m.testAcc,
+    lr: m.lr,
+    seconds: m.seconds,
+    imagesPerSecond: m.imagesPerSecond,
+  });
+}
+
+function defaultRunDir(model: string): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  return resolve('runs', `${model}-${stamp}`);
+}
+
+export function registerTrainCommand(program: Command): void {
+  program
+    .command('train')
+    .description('train an MNIST model offline on tfjs, epoch by epoch')
+    .requiredOption('--model <id>', 'model id (see "gradsheet models")')
+    .option('--epochs <n>', `epochs, 1 to ${TRAIN_LIMITS.maxEpochs} (default: the model's)`)
+    .option('--batch-size <n>', "images per batch (default: the model's)")
+    .option('--optimizer <name>', `${OPTIMIZERS.join(' | ')} (default: the model's)`)
+    .option('--lr <x>', "learning rate; the peak rate for onecycle (default: the model's)")
+    .option('--schedule <name>', `${SCHEDULES.join(' | ')} (default: the model's)`)
+    .option('--seed <n>', 'seed for weights, shuffling, augmentation and dropout', '1')
+    .option('--limit-train <n>', 'train on the first N of the 60,000 training images')
+    .option('--limit-test <n>', 'test on the first N of the 10,000 test images')
+    .option('--backend <name>', BACKENDS.join(' | '), 'auto')
+    .option('--run-dir <dir>', 'where to keep config, metrics.jsonl and weights (default: runs/<model>-<time>)')
+    .option('--no-augment', 'train without random rotation and affine augmentation')
+    .option('--json', 'print one JSON object per epoch on stdout and nothing else')
+    .action(async (flags: TrainFlags) => {
+      const spec = getModel(flags.model);
+      const config = resolveTrainConfig(trainRequestFromFlags(flags), spec);
+      const runDir = resolve(flags.runDir ?? defaultRunDir(spec.id));
+      const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
+      const bar = epochBar();
+      // tfjs loads only when training: the other commands start fast without it.
+      const { runTraining } = await import('../engine/run-training.js');
+      await runTraining(config, spec, {
+        runDir,
+        onBackend: (backend) => process.stderr.write(`Training ${spec.id} on ${backend.name} (${backend.detail}); run folder ${runDir}\n`),
+        onBatch: (p) => bar.update(p.epoch, p.batch, p.batches, p.loss, p.batchesPerSecond),
+        onEpoch: (m) => {
+          bar.finish();
+          if (flags.json) process.stdout.write(`${epochJson(m)}\n`);
+          else log(`${testSetLine(m)}  [lr ${m.lr.toPrecision(3)}, ${m.seconds.toFixed(1)} s, ${m.imagesPerSecond.toFixed(0)} images/s]\n`);
+        },
+      });
+    });
+}
+
+/** The course's per-epoch bar: `Epoch 3 loss=0.0579 batch_id=469: 100%|████| 469/469 [00:17<00:00, 26.84it/s]`, on stderr. */
+function epochBar(stream: NodeJS.WriteStream = process.stderr) {
+  let bar: cliProgress.SingleBar | null = null;
+  let last = { epoch: 0, batch: 0, batches: 0, loss: 0, speed: 0 };
+  return {
+    update(epoch: number, batch: number, batches: number, loss: number, speed: number) {
+      last = { epoch, batch, batches, loss, speed };
+      if (!stream.isTTY) return;
+      if (!bar) {
+        bar = new cliProgress.SingleBar(
+          {
+            format: 'Epoch {epoch} loss={loss} batch_id={value}: {percentage}%|{bar}| {value}/{total} [{duration_formatted}<{eta_formatted}, {speed}it/s]',
+            stream,
+            barsize: 10,
+            hideCursor: true,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(batches, 0, { epoch, loss: loss.toFixed(4), speed: speed.toFixed(2) });
+      }
+      bar.update(batch, { epoch, loss: loss.toFixed(4), speed: speed.toFixed(2) });
+    },
+    finish() {
+      if (bar) {
+        bar.stop();
+        bar = null;
+      } else if (last.batches > 0) {
+        // Not a terminal: one summary line per epoch instead of a live bar.
+        stream.write(`Epoch ${last.epoch} loss=${last.loss.toFixed(4)} batch_id=${last.batch}: 100% ${last.batch}/${last.batches} [${last.speed.toFixed(2)}it/s]\n`);
+      }
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Random } from '@gradsheet/shared';
+
+/**
+ * Dropout whose masks come from GradSheet's seeded generator. tfjs' own dropout
+ * with a fixed seed draws the same mask at every step, and without one it cannot
+ * be reproduced; this layer draws a fresh, reproducible mask per training call.
+ */
+export class SeededDropout extends tf.layers.Layer {
+  static className = 'GradSheetSeededDropout';
+
+  constructor(
+    private readonly rate: number,
+    private readonly random: Random,
+  ) {
+    super({});
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    return inputShape;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
+    const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
+    if (!kwargs.training || this.rate === 0) return x;
+    const seed = Math.floor(this.random() * 2 ** 31);
+    return tf.tidy(() => {
+      const keep = tf.randomUniform(x.shape, 0, 1, 'float32', seed).greaterEqual(this.rate);
+      return x.mul(keep.cast('float32')).mul(1 / (1 - this.rate));
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), rate: this.rate };
+  }
+}

@@ -1,0 +1,169 @@
+import * as tf from '@tensorflow/tfjs';
+import {
+  learningRateAt,
+  normaliseImage,
+  seededRandom,
+  shuffledIndices,
+  type EpochMetrics,
+  type MnistSplit,
+  type ModelSpec,
+  type TrainConfig,
+} from '@gradsheet/shared';
+import { buildModel } from './build-model.js';
+
+export interface BatchProgress {
+  readonly epoch: number;
+  readonly batch: number;
+  readonly batches: number;
+  /** Loss and accuracy of this batch. */
+  readonly loss: number;
+  readonly acc: number;
+  readonly lr: number;
+  /** Batches per second so far in this epoch. */
+  readonly batchesPerSecond: number;
+}
+
+export interface TrainHooks {
+  readonly onBatch?: (progress: BatchProgress) => void;
+  /** Awaited before the next epoch starts, so a caller can flush metrics before announcing them. */
+  readonly onEpoch?: (metrics: EpochMetrics, model: tf.LayersModel) => Promise<void> | void;
+  readonly signal?: AbortSignal;
+}
+
+export interface TrainData {
+  readonly train: MnistSplit;
+  readonly test: MnistSplit;
+}
+
+const SIDE = 28;
+const PIXELS = SIDE * SIDE;
+const CLASSES = 10;
+const EVAL_BATCH = 1000;
+
+/** Trains a model on MNIST as `config` says, one epoch at a time; returns the model and every epoch's metrics. */
+export async function trainModel(
+  config: TrainConfig,
+  spec: ModelSpec,
+  data: TrainData,
+  hooks: TrainHooks = {},
+): Promise<{ model: tf.LayersModel; history: EpochMetrics[] }> {
+  const trainCount = Math.min(config.limitTrain ?? data.train.count, data.train.count);
+  const testCount = Math.min(config.limitTest ?? data.test.count, data.test.count);
+  // Separate streams, so that changing augmentation does not change the initial weights.
+  const model = buildModel(spec, seededRandom(config.seed * 2 + 1));
+  const random = seededRandom(config.seed * 2 + 2);
+  const batches = Math.ceil(trainCount / config.batchSize);
+  const schedule = { ...config, stepsPerEpoch: batches };
+  const optimizer = config.optimizer === 'sgd' ? tf.train.momentum(config.lr, config.momentum) : tf.train.adam(config.lr);
+  const testInputs = normaliseAll(data.test, testCount);
+  const history: EpochMetrics[] = [];
+
+  try {
+    for (let epoch = 0; epoch < config.epochs; epoch++) {
+      const started = performance.now();
+      const order = shuffledIndices(trainCount, random);
+      let lossSum = 0;
+      let correct = 0;
+      let lr = config.lr;
+      for (let batch = 0; batch < batches; batch++) {
+        if (hooks.signal?.aborted) throw hooks.signal.reason ?? new Error('training was cancelled');
+        lr = learningRateAt(schedule, epoch, batch);
+        setLearningRate(optimizer, lr);
+        const indices = order.subarray(batch * config.batchSize, Math.min(trainCount, (batch + 1) * config.batchSize));
+        const { inputs, labels } = makeBatch(data.train, indices, config.augment ? random : null);
+        const step = trainStep(model, optimizer, inputs, labels);
+        const [lossValue, correctValue] = await Promise.all([step.loss.data(), step.correct.data()]);
+        tf.dispose([step.loss, step.correct]);
+        const batchLoss = lossValue[0] as number;
+        const batchCorrect = correctValue[0] as number;
+        lossSum += batchLoss * indices.length;
+        correct += batchCorrect;
+        hooks.onBatch?.({
+          epoch: epoch + 1,
+          batch: batch + 1,
+          batches,
+          loss: batchLoss,
+          acc: batchCorrect / indices.length,
+          lr,
+          batchesPerSecond: ((batch + 1) * 1000) / (performance.now() - started),
+        });
+      }
+      const trainSeconds = (performance.now() - started) / 1000;
+      const evaluation = await evaluate(model, testInputs, data.test.labels, testCount);
+      const metrics: EpochMetrics = {
+        epoch: epoch + 1,
+        trainLoss: lossSum / trainCount,
+        trainAcc: correct / trainCount,
+        testLoss: evaluation.loss,
+        testAcc: evaluation.correct / testCount,
+        testCorrect: evaluation.correct,
+        testCount,
+        lr,
+        seconds: (performance.now() - started) / 1000,
+        imagesPerSecond: trainCount / trainSeconds,
+      };
+      history.push(metrics);
+      await hooks.onEpoch?.(metrics, model);
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return { model, history };
+}
+
+function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  // Both SGD-with-momentum and Adam read `learningRate` at every step.
+  (optimizer as unknown as { learningRate: number }).learningRate = lr;
+}
+
+function makeBatch(split: MnistSplit, indices: Uint32Array, random: (() => number) | null): { inputs: Float32Array; labels: Int32Array } {
+  const inputs = new Float32Array(indices.length * PIXELS);
+  const labels = new Int32Array(indices.length);
+  indices.forEach((image, i) => {
+    normaliseImage(split.images, image * PIXELS, SIDE, inputs, i * PIXELS, random);
+    labels[i] = split.labels[image] as number;
+  });
+  return { inputs, labels };
+}
+
+function normaliseAll(split: MnistSplit, count: number): Float32Array {
+  const out = new Float32Array(count * PIXELS);
+  for (let i = 0; i < count; i++) normaliseImage(split.images, i * PIXELS, SIDE, out, i * PIXELS, null);
+  return out;
+}
+
+function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, inputs: Float32Array, labels: Int32Array): { loss: tf.Scalar; correct: tf.Scalar } {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(inputs, [labels.length, SIDE, SIDE, 1]);
+    const y = tf.tensor1d(labels, 'int32');
+    let correct: tf.Scalar | undefined;
+    const loss = optimizer.minimize(
+      () => {
+        const logits = model.apply(x, { training: true }) as tf.Tensor2D;
+        correct = tf.keep(logits.argMax(-1).equal(y).sum().cast('float32') as tf.Scalar);
+        return tf.losses.softmaxCrossEntropy(tf.oneHot(y, CLASSES), logits) as tf.Scalar;
+      },
+      true,
+    ) as tf.Scalar;
+    return { loss, correct: correct as tf.Scalar };
+  });
+}
+
+async function evaluate(model: tf.LayersModel, inputs: Float32Array, labels: Uint8Array, count: number): Promise<{ loss: number; correct: number }> {
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < count; start += EVAL_BATCH) {
+    const n = Math.min(EVAL_BATCH, count - start);
+    const [loss, right] = tf.tidy(() => {
+      const x = tf.tensor4d(inputs.subarray(start * PIXELS, (start + n) * PIXELS), [n, SIDE, SIDE, 1]);
+      const y = tf.tensor1d(Int32Array.from(labels.subarray(start, start + n)), 'int32');
+      const logits = model.predict(x) as tf.Tensor2D;
+      const sum = tf.losses.softmaxCrossEntropy(tf.oneHot(y, CLASSES), logits, undefined, undefined, tf.Reduction.SUM);
+      return [sum, logits.argMax(-1).equal(y).sum()];
+    });
+    lossSum += (await loss!.data())[0] as number;
+    correct += (await right!.data())[0] as number;
+    tf.dispose([loss!, right!]);
+  }
+  return { loss: lossSum / count, correct };
+}
