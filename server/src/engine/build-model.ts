@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayerSpec, ModelSpec, Random } from '@gradsheet/shared';
+import { FusedBatchNorm } from './fused-batch-norm.js';
 import { SeededDropout } from './seeded-dropout.js';
 
 /**
@@ -50,8 +51,7 @@ export function buildModel(spec: ModelSpec, random: Random): tf.Sequential {
         return padding > 0 && !same ? [tf.layers.zeroPadding2d({ padding }), conv] : [conv];
       }
       case 'batchnorm':
-        // PyTorch's momentum 0.1 is tfjs' 0.9: tfjs keeps 90% of the running statistic.
-        return [tf.layers.batchNormalization({ axis: -1, momentum: 0.9, epsilon: 1e-5 })];
+        return [new FusedBatchNorm({})];
       case 'relu':
         return [tf.layers.reLU()];
       case 'dropout':
