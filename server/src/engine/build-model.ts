@@ -51,7 +51,7 @@ export function buildModel(spec: ModelSpec, random: Random): tf.Sequential {
         return padding > 0 && !same ? [tf.layers.zeroPadding2d({ padding }), conv] : [conv];
       }
       case 'batchnorm':
-        return [new FusedBatchNorm({})];
+        return [new FusedBatchNorm()];
       case 'relu':
         return [tf.layers.reLU()];
       case 'dropout':

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { BATCH_NORM_GRAD, BATCH_NORM_KERNELS, BATCH_NORM_TRAIN } from './kernels/batch-norm.js';
 
 const EPSILON = 1e-5;
 /** PyTorch's default: the running statistics move 10% of the way to each batch's. */
@@ -12,10 +13,17 @@ const MOMENTUM = 0.1;
  */
 export class FusedBatchNorm extends tf.layers.Layer {
   static className = 'GradSheetFusedBatchNorm';
+  /** 'ops' forces the tfjs-ops path, which backends without GradSheet's kernels use. */
+  private readonly implementation: 'auto' | 'ops';
   private gamma!: tf.LayerVariable;
   private beta!: tf.LayerVariable;
   private movingMean!: tf.LayerVariable;
   private movingVariance!: tf.LayerVariable;
+
+  constructor(options: { implementation?: 'auto' | 'ops' } = {}) {
+    super({});
+    this.implementation = options.implementation ?? 'auto';
+  }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
@@ -39,8 +47,34 @@ export class FusedBatchNorm extends tf.layers.Layer {
     if (!kwargs.training) {
       return tf.batchNorm(x, this.movingMean.read(), this.movingVariance.read(), beta, gamma, EPSILON);
     }
-    const axes = x.shape.map((_, i) => i).slice(0, -1);
     const count = x.size / (x.shape[x.shape.length - 1] as number);
+    return this.implementation === 'auto' && hasBatchNormKernels() ? this.trainWithKernels(x, gamma, beta, count) : this.trainWithOps(x, gamma, beta, count);
+  }
+
+  /** Two passes forward and two backward, in GradSheet's kernels (wasm, cpu). */
+  private trainWithKernels(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, count: number): tf.Tensor {
+    const normalise = tf.customGrad((input, g, b, save) => {
+      const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x: input as tf.Tensor, gamma: g as tf.Tensor, beta: b as tf.Tensor }, { epsilon: EPSILON }) as tf.Tensor[];
+      this.updateMovingStatistics(mean as tf.Tensor, variance as tf.Tensor, count);
+      (save as tf.GradSaveFunc)([input as tf.Tensor, g as tf.Tensor, mean as tf.Tensor, variance as tf.Tensor]);
+      return {
+        value: y as tf.Tensor,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [savedX, savedGamma, savedMean, savedVariance] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+          return tf.engine().runKernel(
+            BATCH_NORM_GRAD,
+            { dy, x: savedX, gamma: savedGamma, mean: savedMean, variance: savedVariance },
+            { epsilon: EPSILON },
+          ) as tf.Tensor[];
+        },
+      };
+    });
+    return normalise(x, gamma, beta) as tf.Tensor;
+  }
+
+  /** The same maths in tfjs ops, for backends without GradSheet's kernels (webgpu, tfjs-node). */
+  private trainWithOps(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, count: number): tf.Tensor {
+    const axes = x.shape.map((_, i) => i).slice(0, -1);
     const normalise = tf.customGrad((input, g, b, save) => {
       const xIn = input as tf.Tensor;
       const { mean, variance } = tf.moments(xIn, axes);
@@ -71,4 +105,16 @@ export class FusedBatchNorm extends tf.layers.Layer {
     this.movingMean.write(tf.tidy(() => this.movingMean.read().mul(1 - MOMENTUM).add(mean.mul(MOMENTUM))));
     this.movingVariance.write(tf.tidy(() => this.movingVariance.read().mul(1 - MOMENTUM).add(unbiased.mul(MOMENTUM))));
   }
+}
+
+let registered = false;
+
+function hasBatchNormKernels(): boolean {
+  if (!registered) {
+    for (const config of BATCH_NORM_KERNELS) {
+      if (!tf.getKernel(config.kernelName, config.backendName)) tf.registerKernel(config);
+    }
+    registered = true;
+  }
+  return tf.getKernel(BATCH_NORM_TRAIN, tf.getBackend()) !== undefined;
 }
