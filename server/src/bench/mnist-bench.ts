@@ -12,12 +12,12 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_MODEL_ID, getModel, resolveTrainConfig, seededRandom, type EpochMetrics } from '@gradsheet/shared';
+import { DEFAULT_MODEL_ID, getModel, resolveTrainConfig, type EpochMetrics } from '@gradsheet/shared';
+import { defaultThreads } from '../cli/train-command.js';
 import { selectBackend } from '../engine/backend/select-backend.js';
-import { buildModel } from '../engine/build-model.js';
 import { runTraining } from '../engine/run-training.js';
-import { mnistDataDir } from '../mnist/load-mnist.js';
+import { trainModel } from '../engine/train.js';
+import { loadMnistSplit, mnistDataDir } from '../mnist/load-mnist.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,19 +36,22 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem()
 console.log(`machine: ${machine}\nbackend: ${backend.detail}\nmodel: ${spec.id}`);
 
 // 1. Side by side: the same model, the same batch size, training steps only (no augmentation).
-const tfjsImagesPerSecond = timeTfjsSteps(Number(values.steps));
-const peer = timePytorch(Number(values.steps));
-console.log(`tfjs (${backend.name}): ${tfjsImagesPerSecond.toFixed(0)} images/s`);
+const threads = defaultThreads();
+const tfjsImagesPerSecond = await timeTfjsSteps(Number(values.steps));
+const peer = timePytorch(Number(values.steps), threads);
+const peerOneThread = threads > 1 ? timePytorch(Number(values.steps), 1) : null;
+console.log(`tfjs (${backend.name}, ${threads} thread${threads === 1 ? '' : 's'}): ${tfjsImagesPerSecond.toFixed(0)} images/s`);
 if (peer) {
   console.log(`PyTorch ${peer.torch} (CPU, ${peer.threads} thread${peer.threads === 1 ? '' : 's'}): ${peer.imagesPerSecond.toFixed(0)} images/s`);
   console.log(`ratio tfjs / PyTorch: ${(tfjsImagesPerSecond / peer.imagesPerSecond).toFixed(2)}`);
+  if (peerOneThread) console.log(`(PyTorch with 1 thread: ${peerOneThread.imagesPerSecond.toFixed(0)} images/s)`);
 } else {
   console.log('PyTorch: not found (install python3-torch to compare)');
 }
 if (values['throughput-only']) process.exit(0);
 
 // 2. Full training with the model's defaults.
-const config = resolveTrainConfig({ model: spec.id, backend: 'auto', ...(values.epochs ? { epochs: Number(values.epochs) } : {}) }, spec);
+const config = resolveTrainConfig({ model: spec.id, backend: 'auto', threads, ...(values.epochs ? { epochs: Number(values.epochs) } : {}) }, spec);
 const runDir = mkdtempSync(join(tmpdir(), 'gradsheet-bench-'));
 const history: EpochMetrics[] = [];
 await runTraining(config, spec, {
@@ -63,27 +66,21 @@ const held = lastThree.length === 3 && lastThree.every((m) => m.testAcc >= 0.994
 console.log(`≥ 99.4% over the last three epochs: ${held ? 'yes' : 'no'}`);
 recordInBenchmarks();
 
-function timeTfjsSteps(steps: number): number {
-  const model = buildModel(spec, seededRandom(1));
-  const optimizer = tf.train.momentum(spec.training.lr, 0.9);
-  const x = tf.randomNormal([BATCH, 28, 28, 1]);
-  const y = tf.oneHot(tf.randomUniform([BATCH], 0, 10, 'int32'), 10);
-  const step = () => tf.tidy(() => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!.dataSync());
-  for (let i = 0; i < 5; i++) step();
-  const started = performance.now();
-  for (let i = 0; i < steps; i++) step();
-  const seconds = (performance.now() - started) / 1000;
-  tf.dispose([x, y]);
+/** Images per second of the real training loop (its batches, stepper and threads), without augmentation. */
+async function timeTfjsSteps(steps: number): Promise<number> {
+  const [train, test] = await Promise.all([loadMnistSplit('train'), loadMnistSplit('test')]);
+  const config = resolveTrainConfig({ model: spec.id, batchSize: BATCH, epochs: 1, limitTrain: (steps + 5) * BATCH, limitTest: 100, augment: false, threads, backend: 'auto' }, spec);
+  const { model, history } = await trainModel(config, spec, { train, test });
   model.dispose();
-  return (steps * BATCH) / seconds;
+  return history[0]?.imagesPerSecond ?? 0;
 }
 
-function timePytorch(steps: number): { imagesPerSecond: number; threads: number; torch: string } | null {
+function timePytorch(steps: number, threadCount: number): { imagesPerSecond: number; threads: number; torch: string } | null {
   const specFile = join(mkdtempSync(join(tmpdir(), 'gradsheet-spec-')), 'spec.json');
   writeFileSync(specFile, JSON.stringify(spec));
   for (const python of ['/usr/bin/python3', 'python3']) {
     try {
-      const out = execFileSync(python, [join(repoRoot, 'bench', 'pytorch_peer.py'), '--spec', specFile, '--data', mnistDataDir(), '--batches', String(steps), '--batch-size', String(BATCH)], {
+      const out = execFileSync(python, [join(repoRoot, 'bench', 'pytorch_peer.py'), '--spec', specFile, '--data', mnistDataDir(), '--batches', String(steps), '--batch-size', String(BATCH), '--threads', String(threadCount)], {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'ignore'],
       });
@@ -106,11 +103,12 @@ function recordInBenchmarks(): void {
     '',
     `Model \`${spec.id}\`, ${config.epochs} epochs, ${config.optimizer} lr ${config.lr} (${config.schedule}), batch ${config.batchSize}, seed ${config.seed}, augmentation ${config.augment ? 'on' : 'off'}.`,
     '',
-    '| Throughput, same model, training steps of batch 128, one run | images/s |',
+    '| Throughput, same model, training steps of batch 128, side by side in one run | images/s |',
     '| --- | --- |',
-    `| tfjs, ${backend.name} | ${tfjsImagesPerSecond.toFixed(0)} |`,
+    `| tfjs, ${backend.name}, ${threads} thread(s) | ${tfjsImagesPerSecond.toFixed(0)} |`,
     peer ? `| PyTorch ${peer.torch}, CPU, ${peer.threads} thread(s) | ${peer.imagesPerSecond.toFixed(0)} |` : '| PyTorch | not installed |',
-    peer ? `| **ratio tfjs / PyTorch** | **${(tfjsImagesPerSecond / peer.imagesPerSecond).toFixed(2)}** |` : '',
+    peer ? `| **ratio tfjs / PyTorch, same thread count** | **${(tfjsImagesPerSecond / peer.imagesPerSecond).toFixed(2)}** |` : '',
+    peerOneThread ? `| PyTorch ${peerOneThread.torch}, CPU, 1 thread (its default here) | ${peerOneThread.imagesPerSecond.toFixed(0)} |` : '',
     '',
     '| Epoch | Test accuracy | Test loss | LR at end | Time | Train images/s |',
     '| --- | --- | --- | --- | --- | --- |',

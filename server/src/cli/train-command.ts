@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -31,6 +32,12 @@ interface TrainFlags {
   runDir?: string;
   json?: boolean;
   augment: boolean;
+  threads?: string;
+}
+
+/** Replicas by default: one per core, up to four (beyond that the shares of a batch get small). */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 function choice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
@@ -50,6 +57,7 @@ export function trainRequestFromFlags(flags: TrainFlags): TrainRequest {
   if (flags.limitTrain !== undefined) request.limitTrain = parseInteger('--limit-train', flags.limitTrain, 1, 60_000);
   if (flags.limitTest !== undefined) request.limitTest = parseInteger('--limit-test', flags.limitTest, 1, 10_000);
   if (flags.backend !== undefined) request.backend = choice<BackendChoice>('--backend', flags.backend, BACKENDS);
+  request.threads = flags.threads === undefined ? defaultThreads() : parseInteger('--threads', flags.threads, 1, TRAIN_LIMITS.maxThreads);
   return request;
 }
 
@@ -92,6 +100,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--limit-test <n>', 'test on the first N of the 10,000 test images')
     .option('--backend <name>', BACKENDS.join(' | '), 'auto')
     .option('--run-dir <dir>', 'where to keep config, metrics.jsonl and weights (default: runs/<model>-<time>)')
+    .option('--threads <n>', `replicas training in parallel on their own threads (default: one per core, up to 4; at most ${TRAIN_LIMITS.maxThreads})`)
     .option('--no-augment', 'train without random rotation and affine augmentation')
     .option('--json', 'print one JSON object per epoch on stdout and nothing else')
     .action(async (flags: TrainFlags) => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Random } from '@gradsheet/shared';
+import { fillDropoutMask, type Random } from '@gradsheet/shared';
 
 /**
  * Dropout whose masks come from GradSheet's seeded generator. tfjs' own dropout
@@ -23,11 +23,10 @@ export class SeededDropout extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
     if (!kwargs.training || this.rate === 0) return x;
-    // The mask is drawn here, not with tf.randomUniform: its per-element generator
-    // cost about a sixth of a training step.
+    // The mask is drawn here, not with tf.randomUniform, whose per-element
+    // generator cost about a sixth of a training step.
     const mask = new Float32Array(x.size);
-    const kept = 1 / (1 - this.rate);
-    for (let i = 0; i < mask.length; i++) mask[i] = this.random() < this.rate ? 0 : kept;
+    fillDropoutMask(mask, this.rate, 1 / (1 - this.rate), Math.floor(this.random() * 2 ** 32));
     return tf.tidy(() => x.mul(tf.tensor(mask, x.shape, 'float32')));
   }
 

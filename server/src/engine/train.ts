@@ -10,6 +10,7 @@ import {
   type TrainConfig,
 } from '@gradsheet/shared';
 import { buildModel } from './build-model.js';
+import { ParallelStepper, type Stepper } from './parallel/parallel-stepper.js';
 
 export interface BatchProgress {
   readonly epoch: number;
@@ -35,9 +36,7 @@ export interface TrainData {
   readonly test: MnistSplit;
 }
 
-const SIDE = 28;
-const PIXELS = SIDE * SIDE;
-const CLASSES = 10;
+import { CLASSES, PIXELS, SIDE } from './replica.js';
 const EVAL_BATCH = 1000;
 
 /** Trains a model on MNIST as `config` says, one epoch at a time; returns the model and every epoch's metrics. */
@@ -57,6 +56,8 @@ export async function trainModel(
   const optimizer = config.optimizer === 'sgd' ? tf.train.momentum(config.lr, config.momentum) : tf.train.adam(config.lr);
   const testInputs = normaliseAll(data.test, testCount);
   const history: EpochMetrics[] = [];
+  const stepper: Stepper =
+    config.threads > 1 ? await ParallelStepper.start(model, optimizer, spec, config.backend, random, config.threads) : singleThreadStepper(model, optimizer);
 
   try {
     for (let epoch = 0; epoch < config.epochs; epoch++) {
@@ -71,11 +72,7 @@ export async function trainModel(
         setLearningRate(optimizer, lr);
         const indices = order.subarray(batch * config.batchSize, Math.min(trainCount, (batch + 1) * config.batchSize));
         const { inputs, labels } = makeBatch(data.train, indices, config.augment ? random : null);
-        const step = trainStep(model, optimizer, inputs, labels);
-        const [lossValue, correctValue] = await Promise.all([step.loss.data(), step.correct.data()]);
-        tf.dispose([step.loss, step.correct]);
-        const batchLoss = lossValue[0] as number;
-        const batchCorrect = correctValue[0] as number;
+        const { loss: batchLoss, correct: batchCorrect } = await stepper.step(inputs, labels);
         lossSum += batchLoss * indices.length;
         correct += batchCorrect;
         hooks.onBatch?.({
@@ -106,6 +103,7 @@ export async function trainModel(
       await hooks.onEpoch?.(metrics, model);
     }
   } finally {
+    await stepper.close();
     optimizer.dispose();
   }
   return { model, history };
@@ -130,6 +128,19 @@ function normaliseAll(split: MnistSplit, count: number): Float32Array {
   const out = new Float32Array(count * PIXELS);
   for (let i = 0; i < count; i++) normaliseImage(split.images, i * PIXELS, SIDE, out, i * PIXELS, null);
   return out;
+}
+
+/** One thread: tfjs' own optimiser step over the whole batch. */
+function singleThreadStepper(model: tf.LayersModel, optimizer: tf.Optimizer): Stepper {
+  return {
+    async step(inputs, labels) {
+      const result = trainStep(model, optimizer, inputs, labels);
+      const [loss, correct] = await Promise.all([result.loss.data(), result.correct.data()]);
+      tf.dispose([result.loss, result.correct]);
+      return { loss: loss[0] as number, correct: correct[0] as number };
+    },
+    async close() {},
+  };
 }
 
 function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, inputs: Float32Array, labels: Int32Array): { loss: tf.Scalar; correct: tf.Scalar } {

@@ -12,6 +12,7 @@ export const TRAIN_LIMITS = {
   maxBatchSize: 2048,
   maxLearningRate: 10,
   maxSeed: 2 ** 31 - 1,
+  maxThreads: 8,
 } as const;
 
 /** Everything that determines a training run; stored with the run and sent over the API. */
@@ -32,6 +33,11 @@ export interface TrainConfig {
   readonly limitTest?: number;
   readonly backend: BackendChoice;
   readonly augment: boolean;
+  /**
+   * Replicas training in parallel, each on its own thread and share of every batch
+   * (data parallelism; BatchNorm then normalises each share by its own statistics).
+   */
+  readonly threads: number;
 }
 
 export type TrainRequest = Partial<Omit<TrainConfig, 'model'>> & { readonly model: string };
@@ -88,6 +94,7 @@ export function resolveTrainConfig(request: TrainRequest, model: ModelSpec): Tra
     seed: whole('seed', request.seed ?? 1, 0, TRAIN_LIMITS.maxSeed),
     backend: oneOf('backend', request.backend ?? 'auto', BACKENDS),
     augment: request.augment ?? true,
+    threads: whole('threads', request.threads ?? 1, 1, TRAIN_LIMITS.maxThreads),
   };
   const limits: { limitTrain?: number; limitTest?: number } = {};
   if (request.limitTrain !== undefined) limits.limitTrain = whole('limit-train', request.limitTrain, 1, 60_000);

@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs';
+
+export const SIDE = 28;
+export const PIXELS = SIDE * SIDE;
+export const CLASSES = 10;
+
+export interface ReplicaResult {
+  /** ∂loss/∂w for each trainable weight, in `model.trainableWeights` order, concatenated. */
+  readonly gradients: Float32Array;
+  /** Mean loss over this replica's images. */
+  readonly loss: number;
+  readonly correct: number;
+  readonly count: number;
+}
+
+/**
+ * One replica's share of a training step: forward, backward, and the gradients
+ * as plain numbers, so that replicas on other threads can be combined.
+ */
+export async function computeGradients(model: tf.LayersModel, inputs: Float32Array, labels: Int32Array): Promise<ReplicaResult> {
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const { value, grads, correct } = tf.tidy(() => {
+    const x = tf.tensor4d(inputs, [labels.length, SIDE, SIDE, 1]);
+    const y = tf.tensor1d(labels, 'int32');
+    let right: tf.Scalar | undefined;
+    const result = tf.variableGrads(() => {
+      const logits = model.apply(x, { training: true }) as tf.Tensor2D;
+      right = tf.keep(logits.argMax(-1).equal(y).sum().cast('float32') as tf.Scalar);
+      return tf.losses.softmaxCrossEntropy(tf.oneHot(y, CLASSES), logits) as tf.Scalar;
+    }, variables);
+    return { value: result.value, grads: variables.map((v) => result.grads[v.name] as tf.Tensor), correct: right as tf.Scalar };
+  });
+  const parts = await Promise.all(grads.map((g) => g.data<'float32'>()));
+  const [lossValue, correctValue] = await Promise.all([value.data(), correct.data()]);
+  tf.dispose([value, correct, ...grads]);
+  const gradients = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    gradients.set(part, offset);
+    offset += part.length;
+  }
+  return { gradients, loss: lossValue[0] as number, correct: correctValue[0] as number, count: labels.length };
+}
+
+/** All weights (trainable and BatchNorm statistics) as one array, in `model.weights` order. */
+export async function readAllWeights(model: tf.LayersModel): Promise<Float32Array> {
+  const parts = await Promise.all(model.weights.map((w) => w.read().data<'float32'>()));
+  const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    all.set(part, offset);
+    offset += part.length;
+  }
+  return all;
+}
+
+/** Sets every weight from one array in `model.weights` order. */
+export function writeAllWeights(model: tf.LayersModel, all: Float32Array): void {
+  let offset = 0;
+  for (const weight of model.weights) {
+    const size = weight.shape.reduce<number>((a, b) => a * (b ?? 1), 1);
+    const tensor = tf.tensor(all.subarray(offset, offset + size), weight.shape as number[]);
+    weight.write(tensor);
+    tensor.dispose();
+    offset += size;
+  }
+}
