@@ -1,13 +1,16 @@
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EpochMetrics, TrainConfig } from '@gradsheet/shared';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { WeightsManifest } from './weights.js';
 
+/** `final` and `best` are kept; `epoch-N` is the checkpoint a run resumes from. */
+export type WeightsKind = 'final' | 'best' | `epoch-${number}`;
+
 export const RUN_FILES = {
   config: 'config.json',
   metrics: 'metrics.jsonl',
-  weights: (kind: 'final' | 'best') => ({ manifest: `weights-${kind}.json`, data: `weights-${kind}.bin` }),
+  weights: (kind: WeightsKind) => ({ manifest: `weights-${kind}.json`, data: `weights-${kind}.bin` }),
 } as const;
 
 /**
@@ -51,14 +54,20 @@ export class RunDirectory {
     return lines.filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as EpochMetrics);
   }
 
-  async saveWeights(kind: 'final' | 'best', weights: { manifest: WeightsManifest; bytes: Buffer }): Promise<void> {
+  async saveWeights(kind: WeightsKind, weights: { manifest: WeightsManifest; bytes: Buffer }): Promise<void> {
     const files = RUN_FILES.weights(kind);
     // Data first, manifest last: a manifest on disk always describes complete data.
     await writeFileAtomic(join(this.path, files.data), weights.bytes);
     await writeFileAtomic(join(this.path, files.manifest), Buffer.from(`${JSON.stringify(weights.manifest)}\n`));
   }
 
-  async loadWeights(kind: 'final' | 'best'): Promise<{ manifest: WeightsManifest; bytes: Uint8Array }> {
+  async removeWeights(kind: WeightsKind): Promise<void> {
+    const files = RUN_FILES.weights(kind);
+    await rm(join(this.path, files.manifest), { force: true });
+    await rm(join(this.path, files.data), { force: true });
+  }
+
+  async loadWeights(kind: WeightsKind): Promise<{ manifest: WeightsManifest; bytes: Uint8Array }> {
     const files = RUN_FILES.weights(kind);
     const manifest = JSON.parse(await readFile(join(this.path, files.manifest), 'utf8')) as WeightsManifest;
     const bytes = new Uint8Array(await readFile(join(this.path, files.data)));

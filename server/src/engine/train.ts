@@ -10,6 +10,7 @@ import {
   type TrainConfig,
 } from '@gradsheet/shared';
 import { buildModel } from './build-model.js';
+import { restoreWeights, type WeightsManifest } from './weights.js';
 import { ParallelStepper, type Stepper } from './parallel/parallel-stepper.js';
 
 export interface BatchProgress {
@@ -31,6 +32,12 @@ export interface TrainHooks {
   readonly signal?: AbortSignal;
 }
 
+/** Where a resumed run starts: after `epoch` completed epochs, from these weights. */
+export interface TrainStart {
+  readonly epoch: number;
+  readonly weights: { readonly manifest: WeightsManifest; readonly bytes: Uint8Array };
+}
+
 export interface TrainData {
   readonly train: MnistSplit;
   readonly test: MnistSplit;
@@ -45,12 +52,15 @@ export async function trainModel(
   spec: ModelSpec,
   data: TrainData,
   hooks: TrainHooks = {},
+  start?: TrainStart,
 ): Promise<{ model: tf.LayersModel; history: EpochMetrics[] }> {
   const trainCount = Math.min(config.limitTrain ?? data.train.count, data.train.count);
   const testCount = Math.min(config.limitTest ?? data.test.count, data.test.count);
   // Separate streams, so that changing augmentation does not change the initial weights.
   const model = buildModel(spec, seededRandom(config.seed * 2 + 1));
-  const random = seededRandom(config.seed * 2 + 2);
+  if (start) restoreWeights(model, start.weights.manifest, start.weights.bytes);
+  // A resumed run draws from a stream of its own; its optimiser momentum starts afresh.
+  const random = seededRandom(config.seed * 2 + 2 + (start?.epoch ?? 0) * 7919);
   const batches = Math.ceil(trainCount / config.batchSize);
   const schedule = { ...config, stepsPerEpoch: batches };
   const optimizer = config.optimizer === 'sgd' ? tf.train.momentum(config.lr, config.momentum) : tf.train.adam(config.lr);
@@ -60,7 +70,7 @@ export async function trainModel(
     config.threads > 1 ? await ParallelStepper.start(model, optimizer, spec, config.backend, random, config.threads) : singleThreadStepper(model, optimizer);
 
   try {
-    for (let epoch = 0; epoch < config.epochs; epoch++) {
+    for (let epoch = start?.epoch ?? 0; epoch < config.epochs; epoch++) {
       const started = performance.now();
       const order = shuffledIndices(trainCount, random);
       let lossSum = 0;
