@@ -18,3 +18,4 @@ export * from './models/spec.js';
 export * from './models/shapes.js';
 export * from './models/summary.js';
 export * from './models/zoo.js';
+export * from './report/training-report-plan.js';

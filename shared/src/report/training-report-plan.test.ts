@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { summarizeModel } from '../models/summary.js';
+import { getModel } from '../models/zoo.js';
+import type { EpochMetrics, TrainConfig } from '../training/config.js';
+import type { CellBlock, PlanCell, SheetPlan, WorkbookPlan } from '../workbook/plan.js';
+import { EPOCH_COLUMNS, REPORT_SHEETS, trainingReportPlan } from './training-report-plan.js';
+
+const config: TrainConfig = {
+  model: 'seed-19698',
+  epochs: 20,
+  batchSize: 512,
+  optimizer: 'sgd',
+  lr: 0.05,
+  schedule: 'step',
+  momentum: 0.9,
+  stepSize: 10,
+  gamma: 0.1,
+  seed: 1,
+  limitTrain: 2000,
+  backend: 'auto',
+  augment: true,
+  threads: 2,
+};
+
+const metrics: EpochMetrics[] = [
+  { epoch: 1, trainLoss: 0.4123, trainAcc: 0.8731, testLoss: 0.0712, testAcc: 0.9781, testCorrect: 9781, testCount: 10000, lr: 0.05, seconds: 41.2, imagesPerSecond: 1456.3 },
+  { epoch: 2, trainLoss: 0.0934, trainAcc: 0.9712, testLoss: 0.0402, testAcc: 0.9874, testCorrect: 9874, testCount: 10000, lr: 0.05, seconds: 39.8, imagesPerSecond: 1507.5 },
+  { epoch: 3, trainLoss: 0.0661, trainAcc: 0.9795, testLoss: 0.0351, testAcc: 0.9874, testCorrect: 9874, testCount: 10000, lr: 0.005, seconds: 40.1, imagesPerSecond: 1496.2 },
+  { epoch: 4, trainLoss: 0.0522, trainAcc: 0.9838, testLoss: 0.0330, testAcc: 0.9866, testCorrect: 9866, testCount: 10000, lr: 0.005, seconds: 40.4, imagesPerSecond: 1485.1 },
+];
+
+const sheet = (plan: WorkbookPlan, name: string): SheetPlan => {
+  const found = plan.sheets.find((s) => s.name === name);
+  if (!found) throw new Error(`no sheet ${name}`);
+  return found;
+};
+
+/** Every non-empty cell of a sheet, keyed by A1-free "row,col". */
+const cellsOf = (s: SheetPlan): Map<string, PlanCell> => {
+  const cells = new Map<string, PlanCell>();
+  s.blocks.forEach((b: CellBlock) =>
+    b.rows.forEach((row, r) => row.forEach((cell, c) => cell && cells.set(`${b.origin.row + r},${b.origin.col + c}`, cell))),
+  );
+  return cells;
+};
+
+/** The cell to the right of the label `text` in column A. */
+const valueBeside = (s: SheetPlan, text: string): PlanCell => {
+  const cells = cellsOf(s);
+  for (const [key, cell] of cells) {
+    const [row, col] = key.split(',').map(Number);
+    if (col === 0 && cell && 'value' in cell && cell.value === text) return cells.get(`${row},1`) ?? null;
+  }
+  throw new Error(`no label ${text}`);
+};
+
+describe('the training report plan', () => {
+  const plan = trainingReportPlan({ runId: 'run-42', config, metrics, state: 'completed', createdAt: '2025-01-02T03:04:05Z', backend: 'wasm' });
+
+  it('has the Run, Model and Epochs sheets', () => {
+    expect(plan.sheets.map((s) => s.name)).toEqual(['Run', 'Model', 'Epochs']);
+  });
+
+  it('lists the epochs under a frozen header, numbers as values, in order', () => {
+    const epochs = sheet(plan, REPORT_SHEETS.epochs);
+    expect(epochs.frozen).toEqual({ rows: 1, columns: 0 });
+    const cells = cellsOf(epochs);
+    expect(EPOCH_COLUMNS.map((_, c) => cells.get(`0,${c}`))).toEqual(EPOCH_COLUMNS.map((h) => expect.objectContaining({ value: h })));
+    expect([...EPOCH_COLUMNS]).toEqual(['Epoch', 'Train loss', 'Train acc', 'Test loss', 'Test acc', 'LR', 'Seconds', 'Images/s']);
+    const table = metrics.map((_, r) => EPOCH_COLUMNS.map((__, c) => {
+      const cell = cells.get(`${r + 1},${c}`);
+      return cell && 'value' in cell ? cell.value : undefined;
+    }));
+    expect(table).toEqual(metrics.map((m) => [m.epoch, m.trainLoss, m.trainAcc, m.testLoss, m.testAcc, m.lr, m.seconds, m.imagesPerSecond]));
+    expect(cells.has(`${metrics.length + 1},0`)).toBe(false);
+  });
+
+  it('charts loss and accuracy against epoch, named by the header cells', () => {
+    const [loss, accuracy] = sheet(plan, REPORT_SHEETS.epochs).charts;
+    const column = (col: number) => ({ sheet: 'Epochs', start: { row: 1, col }, end: { row: 4, col } });
+    const header = (col: number) => ({ sheet: 'Epochs', start: { row: 0, col }, end: { row: 0, col } });
+    expect(loss?.categories).toEqual(column(0));
+    expect(loss?.series).toEqual([{ name: header(1), values: column(1) }, { name: header(3), values: column(3) }]);
+    expect(accuracy?.categories).toEqual(column(0));
+    expect(accuracy?.series).toEqual([{ name: header(2), values: column(2) }, { name: header(4), values: column(4) }]);
+    // To the right of the table, without overlapping each other.
+    for (const chart of [loss, accuracy]) expect(chart?.anchor.from.col).toBeGreaterThan(EPOCH_COLUMNS.length - 1);
+    expect(accuracy!.anchor.from.row).toBeGreaterThanOrEqual(loss!.anchor.to.row);
+  });
+
+  it('computes the results with classic formulas over the Epochs table and caches their values', () => {
+    const run = sheet(plan, REPORT_SHEETS.run);
+    expect(valueBeside(run, 'Epochs finished')).toMatchObject({ formula: 'COUNT(Epochs!$A$2:$A$5)', result: 4 });
+    expect(valueBeside(run, 'Best test accuracy')).toMatchObject({ formula: 'MAX(Epochs!$E$2:$E$5)', result: 0.9874 });
+    // Epochs 2 and 3 tie; MATCH returns the first.
+    expect(valueBeside(run, 'Best epoch')).toMatchObject({ formula: 'INDEX(Epochs!$A$2:$A$5,MATCH(B6,Epochs!$E$2:$E$5,0))', result: 2 });
+    expect(valueBeside(run, 'Final test accuracy')).toMatchObject({ formula: 'Epochs!$E$5', result: 0.9866 });
+    expect(valueBeside(run, 'Total time (s)')).toMatchObject({ formula: 'SUM(Epochs!$G$2:$G$5)', result: 41.2 + 39.8 + 40.1 + 40.4 });
+  });
+
+  it('records the configuration', () => {
+    const run = sheet(plan, REPORT_SHEETS.run);
+    const total = summarizeModel(getModel('seed-19698')).totalParams;
+    expect(total).toBe(19698);
+    expect(valueBeside(run, 'Run id')).toMatchObject({ value: 'run-42' });
+    expect(valueBeside(run, 'State')).toMatchObject({ value: 'completed' });
+    expect(valueBeside(run, 'Model')).toMatchObject({ value: 'seed-19698' });
+    expect(valueBeside(run, 'Parameters')).toMatchObject({ result: total });
+    expect(valueBeside(run, 'Batch size')).toMatchObject({ value: 512 });
+    expect(valueBeside(run, 'Learning rate')).toMatchObject({ value: 0.05 });
+    expect(valueBeside(run, 'Schedule')).toMatchObject({ value: 'step' });
+    expect(valueBeside(run, 'Training images')).toMatchObject({ value: 2000 });
+    expect(valueBeside(run, 'Test images')).toMatchObject({ value: 'all 10,000' });
+    expect(valueBeside(run, 'Backend')).toMatchObject({ value: 'wasm (requested auto)' });
+    expect(valueBeside(run, 'Threads')).toMatchObject({ value: 2 });
+    expect(valueBeside(run, 'Augmentation')).toMatchObject({ value: 'on' });
+  });
+
+  it('summarises the model layer by layer, with a live total', () => {
+    const summary = summarizeModel(getModel('seed-19698'));
+    const cells = cellsOf(sheet(plan, REPORT_SHEETS.model));
+    const first = summary.rows[0]!;
+    const headerRow = [...cells].find(([, c]) => c && 'value' in c && c.value === 'Layer')![0].split(',').map(Number)[0]!;
+    expect([0, 1, 2, 3, 4].map((c) => cells.get(`${headerRow + 1},${c}`))).toMatchObject([
+      { value: first.name }, { value: first.type }, { value: '[-1, 16, 26, 26]' }, { value: first.params }, { value: first.receptiveField },
+    ]);
+    const total = [...cells.values()].find((c) => c && 'formula' in c && c.formula.startsWith('SUM('));
+    expect(total).toMatchObject({ result: summary.totalParams });
+  });
+
+  it('gives a run with no finished epoch an empty table, no charts and no formulas over nothing', () => {
+    const empty = trainingReportPlan({ runId: 'run-0', config, metrics: [], state: 'running' });
+    const epochs = sheet(empty, REPORT_SHEETS.epochs);
+    expect(epochs.charts).toEqual([]);
+    expect([...cellsOf(epochs).keys()].every((key) => key.startsWith('0,'))).toBe(true);
+    const run = sheet(empty, REPORT_SHEETS.run);
+    expect(valueBeside(run, 'Epochs finished')).toEqual({ value: 0 });
+    expect(valueBeside(run, 'Best test accuracy')).toEqual({ value: 'no epoch finished yet' });
+    expect(valueBeside(run, 'Created')).toEqual({ value: 'unknown' });
+    expect(valueBeside(run, 'Backend')).toEqual({ value: 'auto' });
+  });
+
+  it('writes a diverged (non-finite) loss as text rather than an invalid number', () => {
+    const diverged = [{ ...metrics[0]!, trainLoss: Number.NaN }];
+    const cells = cellsOf(sheet(trainingReportPlan({ runId: 'x', config, metrics: diverged, state: 'failed' }), REPORT_SHEETS.epochs));
+    expect(cells.get('1,1')).toEqual({ value: 'NaN' });
+  });
+});
