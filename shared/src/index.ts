@@ -19,3 +19,5 @@ export * from './models/shapes.js';
 export * from './models/summary.js';
 export * from './models/zoo.js';
 export * from './report/training-report-plan.js';
+export * from './service/api.types.js';
+export * from './service/sse.types.js';

@@ -3,6 +3,7 @@ import { GradSheetError } from '@gradsheet/shared';
 import { registerBackpropCommand } from './backprop-command.js';
 import { registerTrainCommand } from './train-command.js';
 import { registerModelsCommands } from './models-command.js';
+import { registerServeCommand } from './serve-command.js';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './usage-error.js';
 
 /** Errors that mean "the input was wrong" rather than "GradSheet broke". */
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerBackpropCommand(program);
   registerModelsCommands(program);
   registerTrainCommand(program);
+  registerServeCommand(program);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ outputError: (text, write) => write(`gradsheet: ${text.replace(/^error: /, '')}`) });
   }

@@ -1,0 +1,56 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { getModel, resolveTrainConfig, type CreateRunRequest, type CreateRunResponse, type RunListResponse, type RunView } from '@gradsheet/shared';
+import type { RunManager } from '../run-manager.js';
+import { REF, createRunBody, errorResponses, runIdParams } from '../schemas.js';
+
+export interface RunRoutesOptions {
+  readonly runs: RunManager;
+  /** Replicas each run trains with (the engine's data parallelism). */
+  readonly threads: number;
+}
+
+type ById = { Params: { runId: string } };
+
+/** Training runs: create, list, read, cancel and resume. Events and reports have modules of their own. */
+export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, { runs, threads }) => {
+  app.get(
+    '/runs',
+    { schema: { response: { 200: { type: 'object', required: ['runs'], properties: { runs: { type: 'array', items: REF.runView } } }, ...errorResponses() } } },
+    async (): Promise<RunListResponse> => ({ runs: runs.list() }),
+  );
+
+  app.post<{ Body: CreateRunRequest }>(
+    '/runs',
+    {
+      schema: {
+        body: createRunBody,
+        response: { 201: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } }, ...errorResponses(413, 415) },
+      },
+    },
+    async (request, reply): Promise<CreateRunResponse> => {
+      // The schema has checked types and bounds; the model's defaults and the cross-field rules come from here.
+      const config = resolveTrainConfig({ ...request.body, threads }, getModel(request.body.model));
+      const run = await runs.create(config);
+      reply.code(201).header('location', `/api/runs/${run.id}`);
+      return { id: run.id };
+    },
+  );
+
+  app.get<ById>(
+    '/runs/:runId',
+    { schema: { params: runIdParams, response: { 200: REF.runView, ...errorResponses(404) } } },
+    async (request): Promise<RunView> => runs.view(request.params.runId),
+  );
+
+  app.post<ById>(
+    '/runs/:runId/cancel',
+    { schema: { params: runIdParams, response: { 200: REF.runView, ...errorResponses(404, 409) } } },
+    async (request): Promise<RunView> => runs.cancel(request.params.runId),
+  );
+
+  app.post<ById>(
+    '/runs/:runId/resume',
+    { schema: { params: runIdParams, response: { 200: REF.runView, ...errorResponses(404, 409) } } },
+    async (request): Promise<RunView> => runs.resume(request.params.runId),
+  );
+};

@@ -1,0 +1,125 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunListResponse, RunView } from '@gradsheet/shared';
+import { call, createRun, epochsOf, getRun, readEvents, startService, tempDir, tinyRun, waitFor, type Service } from './support/service.js';
+
+/** Runs training for real (tiny runs on wasm), through a service listening on loopback. */
+
+let dir: Awaited<ReturnType<typeof tempDir>>;
+let service: Service;
+beforeAll(async () => {
+  dir = await tempDir();
+  service = await startService({ dataDir: dir.path, heartbeatMs: 200 });
+});
+afterAll(async () => {
+  await service?.close();
+  await dir?.remove();
+});
+
+const metricsFile = async (id: string) =>
+  (await readFile(join(dir.path, 'runs', id, 'metrics.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { epoch: number });
+
+describe('run events', () => {
+  it('a client that drops mid-run and reconnects with Last-Event-ID loses no epoch and sees none twice', async () => {
+    const id = await createRun(service.url, tinyRun({ epochs: 5 }));
+    // First connection: drop it as soon as epoch 1 arrives.
+    const first = await readEvents(service.url, id, { stop: (event) => event.event === 'epoch' });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const seen = epochsOf(first.events).map((m) => m.epoch);
+    expect(seen).toEqual([1]);
+    expect(first.events.find((e) => e.event === 'epoch')?.id).toBe('1');
+
+    // Epochs go on while nobody listens.
+    await waitFor('a second epoch', async () => (await getRun(service.url, id)).metrics.length >= 2);
+    const second = await readEvents(service.url, id, { lastEventId: 1 });
+    const resumed = epochsOf(second.events).map((m) => m.epoch);
+    expect(resumed).toEqual([2, 3, 4, 5]);
+    expect(second.events.filter((e) => e.event === 'epoch').map((e) => e.id)).toEqual(['2', '3', '4', '5']);
+    expect(second.events.at(-1)?.event).toBe('done');
+    expect(JSON.parse(second.events.at(-1)?.data ?? '{}')).toMatchObject({ id, state: 'done', epochs: 5 });
+    // Heartbeats are comments, and the stream carried state changes.
+    expect(second.comments).toBeGreaterThan(0);
+    expect(second.events.some((e) => e.event === 'state' && JSON.parse(e.data).state === 'done')).toBe(true);
+
+    // What was streamed is exactly what is on disk.
+    const streamed = [...epochsOf(first.events), ...epochsOf(second.events)];
+    expect(streamed).toEqual(await metricsFile(id));
+    expect((await getRun(service.url, id)).metrics).toEqual(streamed);
+  });
+
+  it('a finished run replays in full: state, every epoch, then done, and the stream ends', async () => {
+    const { runs } = (await call<RunListResponse>(service.url, 'GET', '/api/runs')).body;
+    const finished = runs.find((run) => run.state === 'done') as RunView;
+    const replay = await readEvents(service.url, finished.id);
+    expect(replay.events.map((e) => e.event)).toEqual(['state', 'epoch', 'epoch', 'epoch', 'epoch', 'epoch', 'done']);
+    expect(epochsOf(replay.events)).toEqual(finished.metrics);
+    // Last-Event-ID at the end: nothing to replay but `done`.
+    expect((await readEvents(service.url, finished.id, { lastEventId: 5 })).events.map((e) => e.event)).toEqual(['state', 'done']);
+  });
+
+  it("reports progress at most four times a second, and the run's report as .xlsx", async () => {
+    const id = await createRun(service.url, tinyRun({ epochs: 2, batchSize: 8 }));
+    const stream = await readEvents(service.url, id);
+    const progress = stream.events.filter((e) => e.event === 'progress');
+    expect(progress.length).toBeGreaterThan(2);
+    const seconds = ((progress.at(-1)?.at ?? 0) - (progress[0]?.at ?? 0)) / 1000;
+    // Arrival times jitter a little; the rate over the whole run is what is bounded.
+    expect(progress.length - 1).toBeLessThanOrEqual(Math.ceil(seconds * 4) + 1);
+    expect(JSON.parse(progress[0]?.data ?? '{}')).toMatchObject({ epoch: 1, batches: 32 });
+
+    const report = await fetch(`${service.url}/api/runs/${id}/report.xlsx`);
+    expect(report.status).toBe(200);
+    expect(report.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(report.headers.get('content-disposition')).toBe(`attachment; filename="gradsheet-gradsheet-7774-${id.slice(0, 8)}.xlsx"`);
+    const bytes = Buffer.from(await report.arrayBuffer());
+    expect(bytes.subarray(0, 2).toString()).toBe('PK');
+  });
+});
+
+describe('the run queue', () => {
+  it('trains one run at a time; others wait in order; queued and running runs can be cancelled', async () => {
+    const a = await createRun(service.url, tinyRun({ epochs: 4 }));
+    const b = await createRun(service.url, tinyRun({ epochs: 1, seed: 2 }));
+    const c = await createRun(service.url, tinyRun({ epochs: 1, seed: 3 }));
+    const states = async () => Object.fromEntries((await call<RunListResponse>(service.url, 'GET', '/api/runs')).body.runs.map((r) => [r.id, r.state]));
+
+    await waitFor('run a to train', async () => (await getRun(service.url, a)).progress !== undefined);
+    expect(await states()).toMatchObject({ [a]: 'running', [b]: 'queued', [c]: 'queued' });
+    expect((await call(service.url, 'GET', '/api/health')).body).toMatchObject({ queued: 2, running: 1 });
+
+    // Cancel a queued run: it never starts.
+    const cancelledB = await call<RunView>(service.url, 'POST', `/api/runs/${b}/cancel`);
+    expect(cancelledB.status).toBe(200);
+    expect(cancelledB.body.state).toBe('cancelled');
+    expect(cancelledB.body.startedAt).toBeUndefined();
+
+    // Cancel the running one: it stops at its next batch, keeping the epochs it finished.
+    const events = readEvents(service.url, a);
+    const cancelledA = await call<RunView>(service.url, 'POST', `/api/runs/${a}/cancel`);
+    expect(cancelledA.body.state).toBe('cancelled');
+    expect(cancelledA.body.metrics.length).toBeLessThan(4);
+    const last = (await events).events.at(-1);
+    expect(last?.event).toBe('done');
+    expect(JSON.parse(last?.data ?? '{}')).toMatchObject({ state: 'cancelled' });
+
+    const again = await call(service.url, 'POST', `/api/runs/${a}/cancel`);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 'GS_ERR_RUN_NOT_CANCELLABLE' });
+    expect((await call(service.url, 'POST', `/api/runs/${a}/resume`)).body).toMatchObject({ code: 'GS_ERR_RUN_NOT_RESUMABLE' });
+
+    // The queue moves on to c, which finishes; never two running at once.
+    await waitFor('run c to finish', async () => {
+      const now = await states();
+      expect(Object.values(now).filter((state) => state === 'running').length).toBeLessThanOrEqual(1);
+      return now[c] === 'done';
+    });
+    expect(await states()).toMatchObject({ [a]: 'cancelled', [b]: 'cancelled', [c]: 'done' });
+    const stored = JSON.parse(await readFile(join(dir.path, 'runs', b, 'run.json'), 'utf8')) as RunView;
+    expect(stored).toMatchObject({ id: b, state: 'cancelled' });
+  });
+});
