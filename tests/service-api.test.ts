@@ -116,6 +116,21 @@ describe('the service with a token and an allowed origin', () => {
     await dir?.remove();
   });
 
+  it("serves a shared server's own host name once the token is checked", async () => {
+    const answer = (authorization?: string) =>
+      new Promise<number>((resolve, reject) => {
+        const headers: Record<string, string> = { host: 'gradsheet.school.example:3000' };
+        if (authorization) headers['authorization'] = authorization;
+        const request = httpRequest(`${service.url}/api/health`, { headers }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        request.on('error', reject).end();
+      });
+    expect(await answer(`Bearer ${token}`)).toBe(200);
+    expect(await answer()).toBe(401);
+  });
+
   it('needs the token on every /api route', async () => {
     for (const [method, path] of [['GET', '/api/health'], ['GET', '/api/runs'], ['GET', '/api/models'], ['POST', '/api/runs'], ['GET', '/api/runs/0f8fad5b-d9cb-469f-a165-70867728950e/events']] as const) {
       expectError(await call(service.url, method, path), 401, 'GS_ERR_UNAUTHORIZED', /Authorization: Bearer/);

@@ -22,8 +22,11 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /**
  * Who may use the service, checked before anything else (before a body is read):
- * - a web page on another site may not drive it (Origin), nor reach it through a
- *   DNS name that points at this machine (Host);
+ * - a web page on another site may not drive it (Origin);
+ * - without a token, nor reach it through a DNS name that points at this machine
+ *   (Host, against DNS rebinding). With a token the Host check is unnecessary (such a
+ *   page cannot know the token) and would lock out the students of a teacher's
+ *   shared server, who reach it by its own name;
  * - with a token, every /api request must carry it; compared in constant time.
  */
 const guardPlugin: FastifyPluginAsync<GuardOptions> = async (app, options) => {
@@ -39,7 +42,7 @@ const guardPlugin: FastifyPluginAsync<GuardOptions> = async (app, options) => {
   };
 
   app.addHook('onRequest', async (request) => {
-    if (!hosts.has(hostName(request.host))) throw new SERVICE_ERRORS.GS_ERR_HOST_REFUSED(request.host);
+    if (!expected && !hosts.has(hostName(request.host))) throw new SERVICE_ERRORS.GS_ERR_HOST_REFUSED(request.host);
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== `${request.protocol}://${request.host}` && !origins.has(origin)) {
       throw new SERVICE_ERRORS.GS_ERR_ORIGIN_REFUSED(origin);
