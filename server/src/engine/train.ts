@@ -7,23 +7,15 @@ import {
   type EpochMetrics,
   type MnistSplit,
   type ModelSpec,
+  type RunProgress,
   type TrainConfig,
 } from '@gradsheet/shared';
 import { buildModel } from './build-model.js';
 import { restoreWeights, type WeightsManifest } from './weights.js';
 import { ParallelStepper, type Stepper } from './parallel/parallel-stepper.js';
 
-export interface BatchProgress {
-  readonly epoch: number;
-  readonly batch: number;
-  readonly batches: number;
-  /** Loss and accuracy of this batch. */
-  readonly loss: number;
-  readonly acc: number;
-  readonly lr: number;
-  /** Batches per second so far in this epoch. */
-  readonly batchesPerSecond: number;
-}
+/** A batch's loss and accuracy, and the pace so far: the service's `RunProgress`. */
+export type BatchProgress = RunProgress;
 
 export interface TrainHooks {
   readonly onBatch?: (progress: BatchProgress) => void;

@@ -1,21 +1,10 @@
 import { mkdir, open, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RUN_ID_PATTERN, RUN_STATES, type EpochMetrics, type RunState, type TrainConfig } from '@gradsheet/shared';
+import { RUN_ID_PATTERN, RUN_STATES, type EpochMetrics, type RunRecord, type RunState } from '@gradsheet/shared';
 import { RunDirectory, RUN_FILES } from '../engine/run-directory.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 
-/** What `run.json` keeps: the service's view of a run, beside the engine's own files. */
-export interface RunRecord {
-  readonly id: string;
-  readonly config: TrainConfig;
-  readonly state: RunState;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly startedAt?: string;
-  readonly finishedAt?: string;
-  readonly error?: string;
-  readonly backend?: string;
-}
+export type { RunRecord };
 
 const RUN_ID = new RegExp(RUN_ID_PATTERN);
 const RECORD_FILE = 'run.json';

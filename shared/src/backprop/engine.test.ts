@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { descend, forwardBackward, runBackprop, sigmoid } from './engine.js';
 import { DEFAULT_BACKPROP_PARAMETERS as D, type Pair, type Weights } from './parameters.js';
+import { seededRandom } from '../random.js';
 
-/** A small deterministic generator, so failures can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic, so failures can be replayed. */
+const random = seededRandom;
 
 function eTotal(w: Weights, inputs: Pair, targets: Pair): number {
   return forwardBackward(w, inputs, targets).eTotal;

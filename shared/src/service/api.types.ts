@@ -3,8 +3,7 @@
  * responses and run states. Types and constants only.
  */
 import type { ModelSummary } from '../models/summary.js';
-import type { BackendChoice, EpochMetrics, TrainConfig } from '../training/config.js';
-import type { OptimizerName, ScheduleName } from '../models/spec.js';
+import type { EpochMetrics, TrainConfig } from '../training/config.js';
 
 export const RUN_STATES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunState = (typeof RUN_STATES)[number];
@@ -15,19 +14,9 @@ export const FINAL_RUN_STATES: readonly RunState[] = ['done', 'failed', 'cancell
 /** Run ids are lowercase v4 UUIDs; anything else is refused before it can name a path. */
 export const RUN_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$';
 
-/** Body of `POST /api/runs`. Unknown fields are refused. */
-export interface CreateRunRequest {
-  readonly model: string;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly optimizer: OptimizerName;
-  readonly lr: number;
-  readonly schedule: ScheduleName;
-  readonly seed: number;
-  readonly limitTrain?: number;
-  readonly limitTest?: number;
-  readonly backend?: BackendChoice;
-}
+/** Body of `POST /api/runs`: the training settings a caller chooses. Unknown fields are refused. */
+export type CreateRunRequest = Pick<TrainConfig, 'model' | 'epochs' | 'batchSize' | 'optimizer' | 'lr' | 'schedule' | 'seed'> &
+  Partial<Pick<TrainConfig, 'limitTrain' | 'limitTest' | 'backend'>>;
 
 export interface CreateRunResponse {
   readonly id: string;
@@ -44,8 +33,8 @@ export interface RunProgress {
   readonly batchesPerSecond: number;
 }
 
-/** A run as `GET /api/runs/:id` returns it: its config, where it stands, and every epoch so far. */
-export interface RunView {
+/** Where a run stands, as the service keeps it (`run.json`). */
+export interface RunRecord {
   readonly id: string;
   readonly config: TrainConfig;
   readonly state: RunState;
@@ -58,6 +47,10 @@ export interface RunView {
   readonly error?: string;
   /** The tfjs backend it trains on, once known. */
   readonly backend?: string;
+}
+
+/** A run as `GET /api/runs/:id` returns it: its record, and every epoch so far. */
+export interface RunView extends RunRecord {
   readonly metrics: readonly EpochMetrics[];
   readonly progress?: RunProgress;
 }
