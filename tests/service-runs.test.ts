@@ -1,7 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunListResponse, RunView } from '@gradsheet/shared';
+import { expectClose } from './support/backprop-check.js';
+import { convertTo, numberAt, recalculateToCsv } from './support/libreoffice.js';
 import { call, createRun, epochsOf, getRun, readEvents, startService, tempDir, tinyRun, waitFor, type Service } from './support/service.js';
 
 /** Runs training for real (tiny runs on wasm), through a service listening on loopback. */
@@ -78,6 +81,25 @@ describe('run events', () => {
     expect(report.headers.get('content-disposition')).toBe(`attachment; filename="gradsheet-gradsheet-7774-${id.slice(0, 8)}.xlsx"`);
     const bytes = Buffer.from(await report.arrayBuffer());
     expect(bytes.subarray(0, 2).toString()).toBe('PK');
+
+    // The report opens in LibreOffice, its epoch table equals metrics.jsonl, and both charts are there.
+    const file = join(dir.path, 'report.xlsx');
+    await writeFile(file, bytes);
+    const epochs = (await recalculateToCsv(file)).get('Epochs') ?? [];
+    const lines = (await readFile(join(dir.path, 'runs', id, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+    expect(epochs[0]?.slice(0, 8)).toEqual(['Epoch', 'Train loss', 'Train acc', 'Test loss', 'Test acc', 'LR', 'Seconds', 'Images/s']);
+    expect(epochs.filter((row) => row[0] !== '').length - 1).toBe(lines.length);
+    const percent = (row: number, col: number) => Number((epochs[row]?.[col] ?? '').replace('%', '')) / 100;
+    lines.forEach((m, i) => {
+      expect(numberAt(epochs, i + 1, 0)).toBe(m.epoch);
+      expectClose(numberAt(epochs, i + 1, 1), m.trainLoss as number, `epoch ${m.epoch} train loss`);
+      expectClose(percent(i + 1, 2), m.trainAcc as number, `epoch ${m.epoch} train accuracy`);
+      expectClose(numberAt(epochs, i + 1, 3), m.testLoss as number, `epoch ${m.epoch} test loss`);
+      expectClose(percent(i + 1, 4), m.testAcc as number, `epoch ${m.epoch} test accuracy`);
+      expectClose(numberAt(epochs, i + 1, 5), m.lr as number, `epoch ${m.epoch} lr`);
+    });
+    const ods = await JSZip.loadAsync(await readFile(await convertTo(file, join(dir.path, 'ods'), 'ods')));
+    expect(Object.keys(ods.files).filter((name) => /^Object \d+\/content\.xml$/.test(name))).toHaveLength(2);
   });
 });
 
