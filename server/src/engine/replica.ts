@@ -4,6 +4,16 @@ export const SIDE = 28;
 export const PIXELS = SIDE * SIDE;
 export const CLASSES = 10;
 
+/**
+ * The training objective of one forward pass: mean softmax cross-entropy over the
+ * batch, and (kept out of the gradient tape) how many predictions were right.
+ */
+export function trainingLoss(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor1D): { loss: tf.Scalar; correct: tf.Scalar } {
+  const logits = model.apply(x, { training: true }) as tf.Tensor2D;
+  const correct = tf.keep(logits.argMax(-1).equal(y).sum().cast('float32') as tf.Scalar);
+  return { loss: tf.losses.softmaxCrossEntropy(tf.oneHot(y, CLASSES), logits) as tf.Scalar, correct };
+}
+
 export interface ReplicaResult {
   /** ∂loss/∂w for each trainable weight, in `model.trainableWeights` order, concatenated. */
   readonly gradients: Float32Array;
@@ -24,9 +34,9 @@ export async function computeGradients(model: tf.LayersModel, inputs: Float32Arr
     const y = tf.tensor1d(labels, 'int32');
     let right: tf.Scalar | undefined;
     const result = tf.variableGrads(() => {
-      const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-      right = tf.keep(logits.argMax(-1).equal(y).sum().cast('float32') as tf.Scalar);
-      return tf.losses.softmaxCrossEntropy(tf.oneHot(y, CLASSES), logits) as tf.Scalar;
+      const { loss, correct: counted } = trainingLoss(model, x, y);
+      right = counted;
+      return loss;
     }, variables);
     return { value: result.value, grads: variables.map((v) => result.grads[v.name] as tf.Tensor), correct: right as tf.Scalar };
   });

@@ -35,7 +35,7 @@ export interface TrainData {
   readonly test: MnistSplit;
 }
 
-import { CLASSES, PIXELS, SIDE } from './replica.js';
+import { CLASSES, PIXELS, SIDE, trainingLoss } from './replica.js';
 const EVAL_BATCH = 1000;
 
 /** Trains a model on MNIST as `config` says, one epoch at a time; returns the model and every epoch's metrics. */
@@ -152,9 +152,9 @@ function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, inputs: Float
     let correct: tf.Scalar | undefined;
     const loss = optimizer.minimize(
       () => {
-        const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-        correct = tf.keep(logits.argMax(-1).equal(y).sum().cast('float32') as tf.Scalar);
-        return tf.losses.softmaxCrossEntropy(tf.oneHot(y, CLASSES), logits) as tf.Scalar;
+        const step = trainingLoss(model, x, y);
+        correct = step.correct;
+        return step.loss;
       },
       true,
     ) as tf.Scalar;
