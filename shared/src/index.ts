@@ -21,3 +21,4 @@ export * from './models/zoo.js';
 export * from './report/training-report-plan.js';
 export * from './service/api.types.js';
 export * from './service/sse.types.js';
+export * from './teacher/index.js';

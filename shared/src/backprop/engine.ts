@@ -33,38 +33,92 @@ export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
+/**
+ * Everything one quantity of a step may depend on. The forward pass fills it in
+ * order; grading fills it with a learner's own cells, so each quantity can be
+ * recomputed from the values the learner actually had upstream.
+ */
+export interface NetworkValues {
+  readonly w: Weights;
+  readonly i1: number;
+  readonly i2: number;
+  readonly t1: number;
+  readonly t2: number;
+  readonly h1: number;
+  readonly aH1: number;
+  readonly h2: number;
+  readonly aH2: number;
+  readonly o1: number;
+  readonly aO1: number;
+  readonly o2: number;
+  readonly aO2: number;
+  readonly e1: number;
+  readonly e2: number;
+}
+
+/** The forward quantities, in the order they are computed. */
+export const FORWARD_QUANTITIES = ['h1', 'aH1', 'h2', 'aH2', 'o1', 'aO1', 'o2', 'aO2', 'e1', 'e2', 'eTotal'] as const;
+export type ForwardQuantity = (typeof FORWARD_QUANTITIES)[number];
+
+/** Each forward quantity from the values it depends on directly (one definition, used by the pass and by grading). */
+export const FORWARD_RULES: Readonly<Record<ForwardQuantity, (v: NetworkValues) => number>> = {
+  h1: (v) => v.w[0] * v.i1 + v.w[1] * v.i2,
+  aH1: (v) => sigmoid(v.h1),
+  h2: (v) => v.w[2] * v.i1 + v.w[3] * v.i2,
+  aH2: (v) => sigmoid(v.h2),
+  o1: (v) => v.w[4] * v.aH1 + v.w[5] * v.aH2,
+  aO1: (v) => sigmoid(v.o1),
+  o2: (v) => v.w[6] * v.aH1 + v.w[7] * v.aH2,
+  aO2: (v) => sigmoid(v.o2),
+  e1: (v) => 0.5 * (v.t1 - v.aO1) ** 2,
+  e2: (v) => 0.5 * (v.t2 - v.aO2) ** 2,
+  eTotal: (v) => v.e1 + v.e2,
+};
+
+/** ∂E_total/∂w_k (k = 1..8) from the activations, targets, inputs and weights, as the chain rule writes it. */
+export function gradientRule(k: number, v: NetworkValues): number {
+  const [, , , , w5, w6, w7, w8] = v.w;
+  const { aH1, aH2, aO1, aO2, t1, t2, i1, i2 } = v;
+  switch (k) {
+    case 1:
+      return ((aO1 - t1) * aO1 * (1 - aO1) * w5 + (aO2 - t2) * aO2 * (1 - aO2) * w7) * aH1 * (1 - aH1) * i1;
+    case 2:
+      return ((aO1 - t1) * aO1 * (1 - aO1) * w5 + (aO2 - t2) * aO2 * (1 - aO2) * w7) * aH1 * (1 - aH1) * i2;
+    case 3:
+      return ((aO1 - t1) * aO1 * (1 - aO1) * w6 + (aO2 - t2) * aO2 * (1 - aO2) * w8) * aH2 * (1 - aH2) * i1;
+    case 4:
+      return ((aO1 - t1) * aO1 * (1 - aO1) * w6 + (aO2 - t2) * aO2 * (1 - aO2) * w8) * aH2 * (1 - aH2) * i2;
+    case 5:
+      return (aO1 - t1) * aO1 * (1 - aO1) * aH1;
+    case 6:
+      return (aO1 - t1) * aO1 * (1 - aO1) * aH2;
+    case 7:
+      return (aO2 - t2) * aO2 * (1 - aO2) * aH1;
+    case 8:
+      return (aO2 - t2) * aO2 * (1 - aO2) * aH2;
+    default:
+      throw new RangeError(`there are eight weights; asked for w${k}`);
+  }
+}
+
+/** w ← w − η·∂E_total/∂w for one weight. */
+export function updateRule(weight: number, learningRate: number, gradient: number): number {
+  return weight - learningRate * gradient;
+}
+
 /** Forward pass and chain-rule gradients for one set of weights. */
 export function forwardBackward(w: Weights, inputs: Pair, targets: Pair): StepQuantities {
-  const [w1, w2, w3, w4, w5, w6, w7, w8] = w;
-  const [i1, i2] = inputs;
-  const [t1, t2] = targets;
-  const h1 = w1 * i1 + w2 * i2;
-  const aH1 = sigmoid(h1);
-  const h2 = w3 * i1 + w4 * i2;
-  const aH2 = sigmoid(h2);
-  const o1 = w5 * aH1 + w6 * aH2;
-  const aO1 = sigmoid(o1);
-  const o2 = w7 * aH1 + w8 * aH2;
-  const aO2 = sigmoid(o2);
-  const e1 = 0.5 * (t1 - aO1) ** 2;
-  const e2 = 0.5 * (t2 - aO2) ** 2;
-  const eTotal = e1 + e2;
-  const gradients: Weights = [
-    ((aO1 - t1) * aO1 * (1 - aO1) * w5 + (aO2 - t2) * aO2 * (1 - aO2) * w7) * aH1 * (1 - aH1) * i1,
-    ((aO1 - t1) * aO1 * (1 - aO1) * w5 + (aO2 - t2) * aO2 * (1 - aO2) * w7) * aH1 * (1 - aH1) * i2,
-    ((aO1 - t1) * aO1 * (1 - aO1) * w6 + (aO2 - t2) * aO2 * (1 - aO2) * w8) * aH2 * (1 - aH2) * i1,
-    ((aO1 - t1) * aO1 * (1 - aO1) * w6 + (aO2 - t2) * aO2 * (1 - aO2) * w8) * aH2 * (1 - aH2) * i2,
-    (aO1 - t1) * aO1 * (1 - aO1) * aH1,
-    (aO1 - t1) * aO1 * (1 - aO1) * aH2,
-    (aO2 - t2) * aO2 * (1 - aO2) * aH1,
-    (aO2 - t2) * aO2 * (1 - aO2) * aH2,
-  ];
+  const v = { w, i1: inputs[0], i2: inputs[1], t1: targets[0], t2: targets[1] } as Record<string, unknown>;
+  for (const quantity of FORWARD_QUANTITIES) v[quantity] = FORWARD_RULES[quantity](v as unknown as NetworkValues);
+  const values = v as unknown as NetworkValues & { readonly eTotal: number };
+  const gradients = [1, 2, 3, 4, 5, 6, 7, 8].map((k) => gradientRule(k, values)) as unknown as Weights;
+  const { h1, aH1, h2, aH2, o1, aO1, o2, aO2, e1, e2, eTotal } = values;
   return { h1, aH1, h2, aH2, o1, aO1, o2, aO2, e1, e2, eTotal, gradients };
 }
 
 /** One gradient-descent update: w ← w − η·∂E_total/∂w, for all eight weights at once. */
 export function descend(w: Weights, gradients: Weights, learningRate: number): Weights {
-  return w.map((wk, k) => wk - learningRate * (gradients[k] as number)) as unknown as Weights;
+  return w.map((wk, k) => updateRule(wk, learningRate, gradients[k] as number)) as unknown as Weights;
 }
 
 /** Runs `steps` rows (steps 0 .. steps-1); each row holds the weights before that step's update. */

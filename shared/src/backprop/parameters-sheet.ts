@@ -56,7 +56,22 @@ export function parameterNames(): DefinedNamePlan[] {
   }));
 }
 
-export function parametersSheet(options: BackpropWorkbookOptions, records: readonly StepRecord[]): SheetPlan {
+/**
+ * How an exercise workbook changes the sheet: its own title and instructions, the
+ * parameters shown but locked, and its own rows below them in place of the results,
+ * whose cached values would give answers away.
+ */
+export interface ParametersSheetExercise {
+  readonly title: string;
+  readonly note: string;
+  readonly rowsBelow: readonly (readonly PlanCell[])[];
+}
+
+export function parametersSheet(
+  options: BackpropWorkbookOptions,
+  records: readonly StepRecord[],
+  exercise?: ParametersSheetExercise,
+): SheetPlan {
   const stepsSheet = SHEET_NAMES.steps;
   const first = records[0] as StepRecord;
   const last = records[records.length - 1] as StepRecord;
@@ -67,7 +82,7 @@ export function parametersSheet(options: BackpropWorkbookOptions, records: reado
 
   const parameterRows: PlanCell[][] = PARAMETER_ROWS.map((p) => [
     text(p.label, STYLE.label),
-    { value: p.value(options), style: STYLE.input },
+    { value: p.value(options), style: exercise ? STYLE.given : STYLE.input },
     text(p.name),
     text(p.meaning),
   ]);
@@ -86,10 +101,11 @@ export function parametersSheet(options: BackpropWorkbookOptions, records: reado
       {
         origin: { row: 0, col: 0 },
         rows: [
-          [text('GradSheet: backpropagation in a 2-2-2 sigmoid network', STYLE.title)],
+          [text(exercise?.title ?? 'GradSheet: backpropagation in a 2-2-2 sigmoid network', STYLE.title)],
           [
             text(
-              'Edit the orange cells. Every other number in this workbook is a live formula: change η, an input, a target or a starting weight and everything recalculates.',
+              exercise?.note ??
+                'Edit the orange cells. Every other number in this workbook is a live formula: change η, an input, a target or a starting weight and everything recalculates.',
               STYLE.note,
             ),
           ],
@@ -102,7 +118,7 @@ export function parametersSheet(options: BackpropWorkbookOptions, records: reado
           ...parameterRows,
         ],
       },
-      {
+      exercise ? { origin: { row: resultsRow, col: 0 }, rows: exercise.rowsBelow } : {
         origin: { row: resultsRow, col: 0 },
         rows: [
           [text('Result', STYLE.header), text('Value', STYLE.header)],

@@ -9,6 +9,10 @@ export const STYLE = {
   label: 'label',
   output: 'output',
   formulaText: 'formulaText',
+  /** A cell a learner fills in with a formula (exercise workbooks). */
+  answer: 'answer',
+  /** A parameter shown but not editable (exercise workbooks). */
+  given: 'given',
 } as const;
 
 export const BACKPROP_STYLES: Readonly<Record<string, CellStyle>> = {
@@ -19,4 +23,6 @@ export const BACKPROP_STYLES: Readonly<Record<string, CellStyle>> = {
   [STYLE.label]: { bold: true },
   [STYLE.output]: { fill: 'F2F2F2', border: 'thin', bold: true },
   [STYLE.formulaText]: { fontColor: '375623' },
+  [STYLE.answer]: { fill: 'FFF2CC', border: 'thin', locked: false },
+  [STYLE.given]: { fill: 'F2F2F2', border: 'thin' },
 };
