@@ -10,6 +10,7 @@ import { BODY_LIMIT, SERVICE_ERRORS, errorBody, toServiceError } from './errors.
 import { guard } from './guard.js';
 import { RunManager } from './run-manager.js';
 import { RunStore } from './run-store.js';
+import { backpropWorkbookRoutes } from './routes/backprop-workbook.js';
 import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
 import { runEventRoutes } from './routes/run-events.js';
@@ -94,6 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(runRoutes, { runs, threads: options.threads ?? 1 });
       await api.register(runEventRoutes, { runs, heartbeatMs: options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS });
       await api.register(runReportRoutes, { runs });
+      await api.register(backpropWorkbookRoutes);
     },
     { prefix: '/api' },
   );

@@ -12,6 +12,7 @@ export const SERVICE_ERRORS = {
   GS_ERR_BAD_REQUEST: createError('GS_ERR_BAD_REQUEST', 'Bad request: %s', 400),
   GS_ERR_BAD_RUN_ID: createError('GS_ERR_BAD_RUN_ID', 'Run ids are lowercase UUIDs such as 0f8fad5b-d9cb-469f-a165-70867728950e; got "%s"', 400),
   GS_ERR_INVALID_CONFIG: createError('GS_ERR_INVALID_CONFIG', 'Invalid training configuration: %s', 400),
+  GS_ERR_INVALID_WORKBOOK: createError('GS_ERR_INVALID_WORKBOOK', 'Invalid workbook parameters: %s', 400),
   GS_ERR_UNAUTHORIZED: createError('GS_ERR_UNAUTHORIZED', 'This service needs the header "Authorization: Bearer <token>" with the token it was started with', 401),
   GS_ERR_ORIGIN_REFUSED: createError('GS_ERR_ORIGIN_REFUSED', 'Requests from the web origin %s are not allowed', 403),
   GS_ERR_HOST_REFUSED: createError('GS_ERR_HOST_REFUSED', 'Requests addressed to host "%s" are not allowed; use localhost or 127.0.0.1', 403),

@@ -29,7 +29,7 @@ export const REPORT_SHEETS = { run: 'Run', model: 'Model', epochs: 'Epochs' } as
 /** Epochs sheet: the header is row 0 and epoch rows start at row 1, in these columns. */
 export const EPOCH_COLUMNS = ['Epoch', 'Train loss', 'Train acc', 'Test loss', 'Test acc', 'LR', 'Seconds', 'Images/s'] as const;
 export const EPOCH_COL = { epoch: 0, trainLoss: 1, trainAcc: 2, testLoss: 3, testAcc: 4, lr: 5, seconds: 6, imagesPerSecond: 7 } as const;
-const EPOCH_FIRST_ROW = 1;
+export const EPOCH_FIRST_ROW = 1;
 /** Charts start one empty column to the right of the table. */
 const CHART_COL = EPOCH_COLUMNS.length + 1;
 
@@ -48,7 +48,7 @@ const STYLE = {
   count: 'count',
 } as const;
 
-const REPORT_STYLES: Readonly<Record<StyleId, CellStyle>> = {
+export const REPORT_STYLES: Readonly<Record<StyleId, CellStyle>> = {
   [STYLE.title]: { bold: true, fontSize: 14 },
   [STYLE.note]: { italic: true, fontColor: '595959' },
   [STYLE.header]: { bold: true, fill: 'D9E1F2', border: 'thin', horizontal: 'center' },
@@ -60,7 +60,8 @@ const REPORT_STYLES: Readonly<Record<StyleId, CellStyle>> = {
   [STYLE.count]: { numberFormat: '#,##0' },
 };
 
-const EPOCH_STYLES: readonly (StyleId | undefined)[] = [
+/** The style of each epoch column: number formats from REPORT_STYLES. */
+export const EPOCH_STYLES: readonly (StyleId | undefined)[] = [
   undefined, STYLE.loss, STYLE.percent, STYLE.loss, STYLE.percent, STYLE.rate, STYLE.seconds, STYLE.count,
 ];
 
@@ -81,7 +82,7 @@ function numberCell(value: number): PlanCell {
   return { value: Number.isFinite(value) ? value : String(value) };
 }
 
-function epochRow(m: EpochMetrics): PlanCell[] {
+export function epochRow(m: EpochMetrics): PlanCell[] {
   return [m.epoch, m.trainLoss, m.trainAcc, m.testLoss, m.testAcc, m.lr, m.seconds, m.imagesPerSecond].map(numberCell);
 }
 
@@ -100,7 +101,8 @@ function buildEpochsSheet(metrics: readonly EpochMetrics[]): SheetPlan {
   };
 }
 
-function epochCharts(count: number): ChartPlan[] {
+/** The loss and accuracy charts over the first `count` epoch rows of the Epochs sheet. */
+export function epochCharts(count: number): ChartPlan[] {
   const sheet = REPORT_SHEETS.epochs;
   const series = (col: number) => ({ name: cellRange(sheet, 0, col), values: columnRange(sheet, EPOCH_FIRST_ROW, col, count) });
   const chart = (title: string, yAxisTitle: string, cols: readonly number[], top: number): ChartPlan => ({

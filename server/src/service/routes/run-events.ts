@@ -22,7 +22,7 @@ export const runEventRoutes: FastifyPluginAsync<RunEventsOptions> = async (app, 
     for (const end of open) end();
   });
 
-  app.get<{ Params: { runId: string }; Headers: { 'last-event-id'?: string } }>(
+  app.get<{ Params: { runId: string }; Headers: { 'last-event-id'?: string }; Querystring: { lastEventId?: string } }>(
     '/runs/:runId/events',
     {
       // A HEAD request would hold a stream open with nothing to send.
@@ -30,13 +30,16 @@ export const runEventRoutes: FastifyPluginAsync<RunEventsOptions> = async (app, 
       schema: {
         params: runIdParams,
         headers: { type: 'object', properties: { 'last-event-id': { type: 'string', pattern: '^[0-9]{1,6}$' } } },
+        // A browser's EventSource cannot set Last-Event-ID on its first connection (only on its own reconnects),
+        // so a page that reloads says where it stands in the query; the header, when sent, is newer and wins.
+        querystring: { type: 'object', additionalProperties: false, properties: { lastEventId: { type: 'string', pattern: '^[0-9]{1,6}$' } } },
         response: errorResponses(404),
       },
     },
     async (request, reply) => {
       const { runId } = request.params;
       if (!runs.has(runId)) throw new SERVICE_ERRORS.GS_ERR_UNKNOWN_RUN(runId);
-      let lastEpoch = Number(request.headers['last-event-id'] ?? 0);
+      let lastEpoch = Number(request.headers['last-event-id'] ?? request.query.lastEventId ?? 0);
 
       reply.hijack();
       const raw = reply.raw;

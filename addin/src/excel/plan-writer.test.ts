@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_BACKPROP_WORKBOOK_OPTIONS,
+  buildBackpropWorkbookPlan,
+  type CellStyle,
+  type RangeRef,
+  type WorkbookPlan,
+} from '@gradsheet/shared';
+import { emptyWorkbook, FakeRequestContext, newRecording, FAKE_REQUEST_LIMIT, type FakeArea, type FakeCell, type FakeWorkbookState } from '../../test/fake-excel.js';
+import { applyWorkbookPlan, NamesTakenError, type ApplyPlanOptions } from './plan-writer.js';
+
+const plan = (steps: number) => buildBackpropWorkbookPlan({ ...DEFAULT_BACKPROP_WORKBOOK_OPTIONS, steps });
+
+async function build(workbook: WorkbookPlan, state: FakeWorkbookState = emptyWorkbook(), options: ApplyPlanOptions = {}) {
+  const recording = newRecording();
+  const context = new FakeRequestContext(state, recording);
+  const result = await applyWorkbookPlan(context as unknown as Excel.RequestContext, workbook, options);
+  return { state, recording, result, pending: context.pendingCalls };
+}
+
+const areaOf = (ref: RangeRef): FakeArea => ({
+  sheet: ref.sheet,
+  row: ref.start.row,
+  col: ref.start.col,
+  rows: ref.end.row - ref.start.row + 1,
+  cols: ref.end.col - ref.start.col + 1,
+});
+
+/** What Excel should hold for a style: the fake's cell fields, derived from the plan's style independently of the writer. */
+function expectedFormat(style: CellStyle): Partial<FakeCell> {
+  const expected: Partial<FakeCell> = {};
+  if (style.bold !== undefined) expected.bold = style.bold;
+  if (style.italic !== undefined) expected.italic = style.italic;
+  if (style.fontSize !== undefined) expected.fontSize = style.fontSize;
+  if (style.fontColor !== undefined) expected.fontColor = `#${style.fontColor}`;
+  if (style.fill !== undefined) expected.fill = `#${style.fill}`;
+  if (style.numberFormat !== undefined) expected.numberFormat = style.numberFormat;
+  if (style.horizontal !== undefined) expected.horizontal = style.horizontal[0]?.toUpperCase() + style.horizontal.slice(1);
+  if (style.locked !== undefined) expected.locked = style.locked;
+  return expected;
+}
+
+/** Compares everything the fake recorded with the plan: cells, fills, styles, names, charts, protection, panes. */
+function expectPlanApplied(state: FakeWorkbookState, workbook: WorkbookPlan): void {
+  expect(state.sheets.map((s) => s.name)).toEqual(['Sheet1', ...workbook.sheets.map((s) => s.name)]);
+  for (const sheetPlan of workbook.sheets) {
+    const sheet = state.sheets.find((s) => s.name === sheetPlan.name);
+    if (!sheet) throw new Error(`sheet ${sheetPlan.name} missing`);
+    const cell = (row: number, col: number): FakeCell => sheet.cells[`${row},${col}`] ?? {};
+    for (const block of sheetPlan.blocks) {
+      block.rows.forEach((row, r) =>
+        row.forEach((planCell, c) => {
+          const at = cell(block.origin.row + r, block.origin.col + c);
+          if (planCell === null) expect(at.input).toBeUndefined();
+          else if ('formula' in planCell) expect(at.input).toBe(`=${planCell.formula}`);
+          else if (typeof planCell.value === 'string' && /^[=+-]/.test(planCell.value)) expect(at.input).toBe(`'${planCell.value}`);
+          else expect(at.input).toBe(planCell.value);
+          const styleId = planCell?.style ?? block.columnStyles?.[c];
+          if (styleId !== undefined) {
+            const style = workbook.styles[styleId] as CellStyle;
+            expect(at, `${sheetPlan.name} ${block.origin.row + r},${block.origin.col + c}`).toMatchObject(expectedFormat(style));
+            if (style.border === 'thin') expect(at.borders?.join(' ')).toMatch(/EdgeTop:Continuous:Thin/);
+          }
+        }),
+      );
+    }
+    for (const fill of sheetPlan.fills ?? []) {
+      for (let r = 0; r < fill.results.length; r++) expect(cell(fill.origin.row + r, fill.origin.col).formulaR1C1).toBe(`=${fill.formulaR1C1}`);
+      // Nothing below the fill.
+      expect(cell(fill.origin.row + fill.results.length, fill.origin.col).formulaR1C1).toBeUndefined();
+    }
+    expect(sheet.protected).toBe(sheetPlan.protect === true);
+    expect(sheet.frozen).toEqual(sheetPlan.frozen && (sheetPlan.frozen.rows > 0 || sheetPlan.frozen.columns > 0) ? sheetPlan.frozen : undefined);
+    expect(sheet.tabColor).toBe(sheetPlan.tabColor === undefined ? undefined : `#${sheetPlan.tabColor}`);
+    expect(Object.keys(sheet.columnWidths).map(Number).sort((a, b) => a - b)).toEqual((sheetPlan.columnWidths ?? []).map((w) => w.col).sort((a, b) => a - b));
+    expect(sheet.charts.length).toBe(sheetPlan.charts.length);
+    sheetPlan.charts.forEach((chartPlan, index) => {
+      const chart = sheet.charts[index];
+      expect(chart).toMatchObject({ type: 'Line', title: chartPlan.title, name: chartPlan.title, xAxisTitle: chartPlan.xAxisTitle, yAxisTitle: chartPlan.yAxisTitle });
+      expect(chart?.series.map((s) => s.values)).toEqual(chartPlan.series.map((s) => areaOf(s.values)));
+      expect(chart?.series.map((s) => s.xValues)).toEqual(chartPlan.series.map(() => areaOf(chartPlan.categories)));
+      expect(chart?.series.every((s) => s.name.length > 0)).toBe(true);
+    });
+  }
+  expect(state.names).toEqual(Object.fromEntries(workbook.names.map((n) => [n.name, areaOf(n.refersTo)])));
+  expect(state.activeSheet).toBe(workbook.sheets[0]?.name);
+}
+
+describe('applyWorkbookPlan against the recording fake of Excel', () => {
+  it('applies the backprop plan fully: every cell, fill, style, name, chart, protection and pane', async () => {
+    const workbook = plan(100);
+    const { state, recording, pending } = await build(workbook);
+    expectPlanApplied(state, workbook);
+    expect(pending).toBe(0);
+    // The input cells are the only unlocked ones, and they are orange.
+    const parameters = state.sheets.find((s) => s.name === 'Parameters');
+    const unlocked = Object.values(parameters?.cells ?? {}).filter((c) => c.locked === false);
+    expect(unlocked.length).toBe(13);
+    expect(unlocked.every((c) => c.fill === '#FFCC99')).toBe(true);
+    // The LR Comparison legend names each series by its η.
+    const comparison = state.sheets.find((s) => s.name === 'LR Comparison')?.charts[0];
+    expect(comparison?.series.map((s) => s.name)).toEqual(['η = 0.1', 'η = 0.2', 'η = 0.5', 'η = 0.8', 'η = 1', 'η = 2']);
+    expect(recording.syncs).toBe(2);
+  });
+
+  it('keeps the number of syncs constant as the step count grows from 10 to 10,000, every request under 5 MB', async () => {
+    const results = [];
+    for (const steps of [10, 1_000, 10_000]) {
+      const { recording, result, state } = await build(plan(steps));
+      const batches = recording.batches.slice(0, recording.syncs);
+      expect(batches.every((b) => b.bytes < FAKE_REQUEST_LIMIT)).toBe(true);
+      // Calculation is suspended before the first write of each write request.
+      expect(batches.slice(1).every((b) => b.calculationSuspended && b.writesBeforeSuspend === 0)).toBe(true);
+      // The fill reaches the last step row.
+      const backprop = state.sheets.find((s) => s.name === 'Backprop');
+      expect(backprop?.cells[`${steps},19`]?.formulaR1C1).toMatch(/^=/);
+      expect(backprop?.cells[`${steps + 1},19`]).toBeUndefined();
+      results.push({ steps, syncs: recording.syncs, bytes: result.requestBytes.reduce((a, b) => a + b, 0) });
+    }
+    expect(results.map((r) => r.syncs)).toEqual([2, 2, 2]);
+    // The payload grows only with the plain step columns (two numbers per step), not with the formulas.
+    expect((results[2]?.bytes ?? 0) - (results[0]?.bytes ?? 0)).toBeLessThan(10_000 * 2 * 8);
+  });
+
+  it('splits into more requests only when the payload outgrows the budget, and writes the same workbook', async () => {
+    const workbook = plan(2_000);
+    const whole = await build(workbook);
+    const budget = 12_000;
+    const split = await build(workbook, emptyWorkbook(), { maxRequestBytes: budget });
+    const batches = split.recording.batches.slice(0, split.recording.syncs);
+    expect(split.recording.syncs).toBeGreaterThan(2);
+    expect(Math.max(...split.result.requestBytes)).toBeLessThanOrEqual(budget);
+    // The fake's own measure of each request agrees with the writer's budget (within the per-call estimate).
+    expect(Math.max(...batches.map((b) => b.bytes))).toBeLessThan(budget * 1.1);
+    // Requests are filled, not one per row: at most about twice the payload over the budget.
+    const total = split.result.requestBytes.reduce((a, b) => a + b, 0);
+    expect(split.recording.syncs - 1).toBeLessThanOrEqual(Math.ceil((2 * total) / budget) + 1);
+    expect(split.state).toEqual(whole.state);
+    expectPlanApplied(split.state, workbook);
+  });
+
+  it('refuses to overwrite sheets or names that exist, then replaces them when asked', async () => {
+    const first = await build(plan(20));
+    let refused: unknown;
+    try {
+      await build(plan(30), first.state);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(NamesTakenError);
+    expect((refused as NamesTakenError).sheets).toEqual(['Parameters', 'Backprop', 'Derivation', 'LR Comparison', 'LR Runs']);
+    expect((refused as NamesTakenError).definedNames).toContain('LearningRate');
+
+    const replaced = await build(plan(30), first.state, { replaceExisting: true });
+    expectPlanApplied(replaced.state, plan(30));
+    expect(replaced.recording.syncs).toBe(2);
+  });
+
+  it('reports progress from checking to done', async () => {
+    const seen: string[] = [];
+    await build(plan(10), emptyWorkbook(), { onProgress: (p) => seen.push(`${p.phase} ${p.done}/${p.total}`) });
+    expect(seen).toEqual(['checking 0/2', 'writing 1/2', 'done 2/2']);
+  });
+});
+
+describe('the fake fails where Excel does', () => {
+  it('refuses an array that does not match its range, a write to a protected sheet, and a request over 5 MB', async () => {
+    const context = new FakeRequestContext(emptyWorkbook());
+    const sheet = context.workbook.worksheets.getItem('Sheet1');
+    sheet.getRangeByIndexes(0, 0, 2, 2).values = [[1, 2]];
+    await expect(context.sync()).rejects.toMatchObject({ code: 'InvalidArgument' });
+
+    sheet.protection.protect();
+    sheet.getRangeByIndexes(0, 0, 1, 1).values = [[1]];
+    await expect(context.sync()).rejects.toMatchObject({ code: 'AccessDenied' });
+
+    const big = context.workbook.worksheets.add('Big');
+    big.getRangeByIndexes(0, 0, 60_000, 1).values = Array.from({ length: 60_000 }, () => ['x'.repeat(100)]);
+    await expect(context.sync()).rejects.toMatchObject({ code: 'RequestPayloadSizeLimitExceeded' });
+  });
+
+  it('hides isNullObject until a sync', async () => {
+    const context = new FakeRequestContext(emptyWorkbook());
+    const missing = context.workbook.worksheets.getItemOrNullObject('Nope');
+    expect(() => missing.isNullObject).toThrow(/before context.sync/);
+    await context.sync();
+    expect(missing.isNullObject).toBe(true);
+  });
+});

@@ -1,0 +1,329 @@
+import { a1, type CellBlock, type CellStyle, type ChartPlan, type PlanCell, type RangeRef, type SheetPlan, type WorkbookPlan } from '@gradsheet/shared';
+import { blockStyleAreas, type StyleArea } from './style-areas.js';
+
+/**
+ * Applies a WorkbookPlan to the open workbook with Excel's JavaScript API.
+ *
+ * Office.js queues every call and sends the queue to Excel at `context.sync()`, so
+ * the number of syncs, not the number of cells, sets the cost. This writer syncs once
+ * to check the sheet and defined names it needs, then once per request of at most
+ * `maxRequestBytes` of payload (Excel on the web refuses requests over 5 MB). A filled
+ * column is one R1C1 formula assigned to the whole range, so its payload does not grow
+ * with its height: the backprop workbook takes the same two syncs at 10 steps and at
+ * 10,000.
+ */
+
+/** Excel on the web refuses a request (one sync) whose payload is larger than this. */
+export const EXCEL_WEB_REQUEST_LIMIT = 5 * 1024 * 1024;
+/** The budget per sync, with room for the request's own envelope. */
+export const DEFAULT_MAX_REQUEST_BYTES = 4_000_000;
+/** What one queued call costs in the request besides its arguments (object path, ids, method name). */
+const CALL_OVERHEAD_BYTES = 200;
+
+export interface PlanWriteProgress {
+  /** Syncs done and planned; `total` is known once the sheets have been checked. */
+  readonly done: number;
+  readonly total: number;
+  readonly phase: 'checking' | 'writing' | 'done';
+}
+
+export interface ApplyPlanOptions {
+  /** Replace sheets and defined names of the plan that the workbook already has, instead of refusing. */
+  readonly replaceExisting?: boolean;
+  readonly maxRequestBytes?: number;
+  readonly onProgress?: (progress: PlanWriteProgress) => void;
+}
+
+export interface ApplyPlanResult {
+  readonly syncs: number;
+  /** Estimated payload of each write request, in bytes. */
+  readonly requestBytes: readonly number[];
+}
+
+/** The workbook already holds sheets or names the plan would create. */
+export class NamesTakenError extends Error {
+  override readonly name = 'NamesTakenError';
+  constructor(
+    readonly sheets: readonly string[],
+    readonly definedNames: readonly string[],
+  ) {
+    super(`already taken: ${[...sheets.map((s) => `sheet "${s}"`), ...definedNames.map((n) => `name "${n}"`)].join(', ')}`);
+  }
+}
+
+/** The worksheets being written, by plan name. */
+export type SheetTable = Map<string, Excel.Worksheet>;
+
+/** One queued call (or a few that belong together), with the payload it adds to a request. */
+export interface WriteCall {
+  readonly bytes: number;
+  run(context: Excel.RequestContext, sheets: SheetTable): void;
+}
+
+export async function applyWorkbookPlan(context: Excel.RequestContext, plan: WorkbookPlan, options: ApplyPlanOptions = {}): Promise<ApplyPlanResult> {
+  const budget = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+  const report = options.onProgress ?? (() => {});
+  report({ done: 0, total: 2, phase: 'checking' });
+
+  // Sync 1: which of the plan's sheets and names exist already.
+  const existingSheets = plan.sheets.map((sheet) => ({ name: sheet.name, item: context.workbook.worksheets.getItemOrNullObject(sheet.name) }));
+  const existingNames = plan.names.map((n) => ({ name: n.name, item: context.workbook.names.getItemOrNullObject(n.name) }));
+  await context.sync();
+  const takenSheets = existingSheets.filter((s) => !s.item.isNullObject);
+  const takenNames = existingNames.filter((n) => !n.item.isNullObject);
+  if ((takenSheets.length > 0 || takenNames.length > 0) && !options.replaceExisting) {
+    throw new NamesTakenError(
+      takenSheets.map((s) => s.name),
+      takenNames.map((n) => n.name),
+    );
+  }
+
+  // Old sheets are renamed first and deleted last: a workbook must keep one sheet at all times.
+  const retired = takenSheets.map((s, index) => ({ item: s.item, temporaryName: `gradsheet-old-${Date.now() % 100000}-${index}` }));
+  const setup: WriteCall = {
+    bytes: CALL_OVERHEAD_BYTES * (1 + retired.length + takenNames.length + plan.sheets.length),
+    run(ctx, sheets) {
+      for (const { item, temporaryName } of retired) item.name = temporaryName;
+      for (const { item } of takenNames) item.delete();
+      for (const sheet of plan.sheets) sheets.set(sheet.name, ctx.workbook.worksheets.add(sheet.name));
+    },
+  };
+  const finish: WriteCall = {
+    bytes: CALL_OVERHEAD_BYTES * (plan.sheets.length + retired.length + 1),
+    run(_ctx, sheets) {
+      // Protection last: a protected sheet refuses the writes above.
+      for (const sheet of plan.sheets) if (sheet.protect) sheetOf(sheets, sheet.name).protection.protect();
+      for (const { item } of retired) item.delete();
+      const first = plan.sheets[0];
+      if (first) sheetOf(sheets, first.name).activate();
+    },
+  };
+  const calls: WriteCall[] = [
+    setup,
+    ...plan.sheets.flatMap((sheet) => sheetCalls(sheet, plan, budget)),
+    ...plan.names.map(nameCall),
+    ...plan.sheets.flatMap((sheet) => sheet.charts.map((chart) => chartCall(sheet.name, chart, plan))),
+    finish,
+  ];
+  const requests = packRequests(calls, budget);
+  const total = 1 + requests.length;
+  report({ done: 1, total, phase: 'writing' });
+
+  const sheets: SheetTable = new Map();
+  for (const [index, request] of requests.entries()) {
+    // Recalculating after every write would cost more than the writes; Excel recalculates once at the sync.
+    context.application.suspendApiCalculationUntilNextSync();
+    for (const call of request) call.run(context, sheets);
+    await context.sync();
+    report({ done: 2 + index, total, phase: index === requests.length - 1 ? 'done' : 'writing' });
+  }
+  return { syncs: total, requestBytes: requests.map((request) => request.reduce((sum, call) => sum + call.bytes, 0)) };
+}
+
+/** Greedy packing, in order, into requests of at most `budget` bytes each. */
+export function packRequests(calls: readonly WriteCall[], budget: number): WriteCall[][] {
+  const requests: WriteCall[][] = [];
+  let current: WriteCall[] = [];
+  let bytes = 0;
+  for (const call of calls) {
+    if (call.bytes > budget) throw new RangeError(`one call needs ${call.bytes} bytes, more than the request budget of ${budget}`);
+    if (bytes + call.bytes > budget && current.length > 0) {
+      requests.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(call);
+    bytes += call.bytes;
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
+}
+
+export function sheetOf(sheets: SheetTable, name: string): Excel.Worksheet {
+  const sheet = sheets.get(name);
+  if (!sheet) throw new Error(`the plan refers to a sheet "${name}" it does not create`);
+  return sheet;
+}
+
+export function rangeOf(sheets: SheetTable, ref: RangeRef): Excel.Range {
+  return sheetOf(sheets, ref.sheet).getRangeByIndexes(ref.start.row, ref.start.col, ref.end.row - ref.start.row + 1, ref.end.col - ref.start.col + 1);
+}
+
+/** Everything one sheet holds except its charts and protection, as write calls. */
+export function sheetCalls(sheet: SheetPlan, plan: Pick<WorkbookPlan, 'styles'>, budget: number): WriteCall[] {
+  const name = sheet.name;
+  const calls: WriteCall[] = [];
+  const small = (queued: number, run: (s: Excel.Worksheet) => void): WriteCall => ({ bytes: CALL_OVERHEAD_BYTES * queued, run: (_ctx, sheets) => run(sheetOf(sheets, name)) });
+  if (sheet.tabColor) calls.push(small(1, (s) => (s.tabColor = `#${sheet.tabColor}`)));
+  for (const { col, width } of sheet.columnWidths ?? []) {
+    calls.push(small(3, (s) => (s.getRangeByIndexes(0, col, 1, 1).getEntireColumn().format.columnWidth = columnWidthPoints(width))));
+  }
+  for (const block of sheet.blocks) {
+    calls.push(...blockCalls(name, block, budget));
+    for (const area of blockStyleAreas(block)) calls.push(styleCall(name, area, plan));
+  }
+  for (const fill of sheet.fills ?? []) {
+    const formula = `=${fill.formulaR1C1}`;
+    calls.push({
+      bytes: CALL_OVERHEAD_BYTES * 2 + formula.length,
+      run: (_ctx, sheets) => {
+        // One formula for the whole column: Excel fills it into every cell, as the fill handle does.
+        const range = sheetOf(sheets, name).getRangeByIndexes(fill.origin.row, fill.origin.col, fill.results.length, 1);
+        (range as unknown as { formulasR1C1: string }).formulasR1C1 = formula;
+      },
+    });
+    if (fill.style !== undefined) calls.push(styleCall(name, { style: fill.style, row: fill.origin.row, col: fill.origin.col, rows: fill.results.length, cols: 1 }, plan));
+  }
+  for (const merge of sheet.merges ?? []) calls.push({ bytes: CALL_OVERHEAD_BYTES * 2, run: (_ctx, sheets) => rangeOf(sheets, merge).merge(false) });
+  const frozen = sheet.frozen;
+  if (frozen && (frozen.rows > 0 || frozen.columns > 0)) {
+    calls.push(
+      small(2, (s) => {
+        if (frozen.rows > 0 && frozen.columns > 0) s.freezePanes.freezeAt(s.getRangeByIndexes(0, 0, frozen.rows, frozen.columns));
+        else if (frozen.rows > 0) s.freezePanes.freezeRows(frozen.rows);
+        else s.freezePanes.freezeColumns(frozen.columns);
+      }),
+    );
+  }
+  return calls;
+}
+
+/**
+ * Excel measures column widths in points through the API and in characters of the
+ * default font in files: a character of Calibri 11 is 7 pixels, plus 5 of padding,
+ * at 96 pixels per 72 points.
+ */
+export function columnWidthPoints(characters: number): number {
+  return Math.round((characters * 7 + 5) * 0.75 * 100) / 100;
+}
+
+/** What a plan cell becomes in a `formulas` array: `=` before formulas, and text kept as text. */
+export function cellInput(cell: PlanCell | undefined): string | number | boolean | null {
+  if (cell === null || cell === undefined) return null; // null leaves the cell as it is
+  if ('formula' in cell) return `=${cell.formula}`;
+  const value = cell.value;
+  // Excel reads text starting with =, + or - as a formula; the apostrophe keeps it text, as typing it would.
+  if (typeof value === 'string' && /^[=+-]/.test(value)) return `'${value}`;
+  return value;
+}
+
+/** A block as row slices small enough for one request each (a 10,000-row step column is one slice of ~60 KB). */
+export function blockCalls(sheetName: string, block: CellBlock, budget: number): WriteCall[] {
+  const width = Math.max(0, ...block.rows.map((r) => r.length));
+  if (width === 0 || block.rows.length === 0) return [];
+  const matrix = block.rows.map((row) => Array.from({ length: width }, (_, c) => cellInput(row[c])));
+  const hasFormula = block.rows.some((row) => row.some((cell) => cell !== null && 'formula' in cell));
+  const calls: WriteCall[] = [];
+  const limit = Math.floor(budget / 2);
+  let start = 0;
+  while (start < matrix.length) {
+    let end = start;
+    let bytes = CALL_OVERHEAD_BYTES * 2;
+    while (end < matrix.length) {
+      const rowBytes = JSON.stringify(matrix[end]).length + 1;
+      if (end > start && bytes + rowBytes > limit) break;
+      bytes += rowBytes;
+      end++;
+    }
+    const rows = matrix.slice(start, end);
+    const row = block.origin.row + start;
+    calls.push({
+      bytes,
+      run: (_ctx, sheets) => {
+        const range = sheetOf(sheets, sheetName).getRangeByIndexes(row, block.origin.col, rows.length, width);
+        // Plain values go in as values; a slice with formulas goes in as formulas (constants there stay constants).
+        if (hasFormula) range.formulas = rows;
+        else range.values = rows;
+      },
+    });
+    start = end;
+  }
+  return calls;
+}
+
+export function styleCall(sheetName: string, area: StyleArea, plan: Pick<WorkbookPlan, 'styles'>): WriteCall {
+  const style = plan.styles[area.style];
+  if (!style) throw new Error(`style "${area.style}" is not defined`);
+  const numberFormats = style.numberFormat === undefined ? undefined : Array.from({ length: area.rows }, () => Array.from({ length: area.cols }, () => style.numberFormat as string));
+  const properties = (['bold', 'italic', 'fontSize', 'fontColor', 'fill', 'horizontal', 'wrapText', 'numberFormat', 'locked'] as const).filter((key) => style[key] !== undefined).length;
+  const borderCalls = style.border === 'thin' ? 3 * (4 + (area.rows > 1 ? 1 : 0) + (area.cols > 1 ? 1 : 0)) : 0;
+  return {
+    bytes: CALL_OVERHEAD_BYTES * (1 + properties + borderCalls) + (numberFormats ? JSON.stringify(numberFormats).length : 0),
+    run: (_ctx, sheets) => applyStyle(sheetOf(sheets, sheetName).getRangeByIndexes(area.row, area.col, area.rows, area.cols), style, area, numberFormats),
+  };
+}
+
+const BORDER_EDGES = ['EdgeTop', 'EdgeBottom', 'EdgeLeft', 'EdgeRight'] as const;
+
+export function applyStyle(range: Excel.Range, style: CellStyle, size: { rows: number; cols: number }, numberFormats?: string[][]): void {
+  const format = range.format;
+  if (style.bold !== undefined) format.font.bold = style.bold;
+  if (style.italic !== undefined) format.font.italic = style.italic;
+  if (style.fontSize !== undefined) format.font.size = style.fontSize;
+  if (style.fontColor !== undefined) format.font.color = `#${style.fontColor}`;
+  if (style.fill !== undefined) format.fill.color = `#${style.fill}`;
+  if (style.horizontal !== undefined) format.horizontalAlignment = ({ left: 'Left', center: 'Center', right: 'Right' } as const)[style.horizontal];
+  if (style.wrapText !== undefined) format.wrapText = style.wrapText;
+  if (numberFormats) range.numberFormat = numberFormats;
+  if (style.border === 'thin') {
+    const edges: string[] = [...BORDER_EDGES];
+    if (size.rows > 1) edges.push('InsideHorizontal');
+    if (size.cols > 1) edges.push('InsideVertical');
+    for (const edge of edges) {
+      const border = format.borders.getItem(edge as Excel.BorderIndex);
+      border.style = 'Continuous';
+      border.weight = 'Thin';
+    }
+  }
+  // Cells are locked by default; only input cells are opened for the learner.
+  if (style.locked !== undefined) format.protection.locked = style.locked;
+}
+
+function nameCall(definedName: WorkbookPlan['names'][number]): WriteCall {
+  return {
+    bytes: CALL_OVERHEAD_BYTES * 2 + definedName.name.length,
+    run: (ctx, sheets) => {
+      ctx.workbook.names.add(definedName.name, rangeOf(sheets, definedName.refersTo));
+    },
+  };
+}
+
+/** The text a series is named by: a literal, or the plan's content of the cell it names. */
+export function seriesName(name: RangeRef | string, plan: Pick<WorkbookPlan, 'sheets'>): string {
+  if (typeof name === 'string') return name;
+  const sheet = plan.sheets.find((s) => s.name === name.sheet);
+  for (const block of sheet?.blocks ?? []) {
+    const cell = block.rows[name.start.row - block.origin.row]?.[name.start.col - block.origin.col];
+    if (cell) return String('formula' in cell ? cell.result : cell.value);
+  }
+  return `${name.sheet}!${a1(name.start)}`;
+}
+
+/** A line chart: created on its first series, the others added, every series given its categories. */
+export function chartCall(sheetName: string, chart: ChartPlan, plan: Pick<WorkbookPlan, 'sheets'>): WriteCall {
+  const names = chart.series.map((s) => seriesName(s.name, plan));
+  return {
+    bytes: CALL_OVERHEAD_BYTES * (10 + chart.series.length * 5) + JSON.stringify(names).length,
+    run: (_ctx, sheets) => addLineChart(sheetOf(sheets, sheetName), chart, names, (ref) => rangeOf(sheets, ref)),
+  };
+}
+
+export function addLineChart(sheet: Excel.Worksheet, chart: ChartPlan, seriesNames: readonly string[], range: (ref: RangeRef) => Excel.Range): Excel.Chart {
+  const [first, ...rest] = chart.series;
+  if (!first) throw new Error(`chart "${chart.title}" has no series`);
+  const added = sheet.charts.add('Line', range(first.values), 'Columns');
+  added.name = chart.title;
+  added.title.text = chart.title;
+  added.axes.categoryAxis.title.text = chart.xAxisTitle;
+  added.axes.valueAxis.title.text = chart.yAxisTitle;
+  added.setPosition(a1(chart.anchor.from), a1(chart.anchor.to));
+  const firstSeries = added.series.getItemAt(0);
+  firstSeries.name = seriesNames[0] ?? '';
+  firstSeries.setXAxisValues(range(chart.categories));
+  rest.forEach((plan, index) => {
+    const series = added.series.add(seriesNames[index + 1] ?? '');
+    series.setValues(range(plan.values));
+    series.setXAxisValues(range(chart.categories));
+  });
+  return added;
+}

@@ -1,0 +1,304 @@
+import {
+  buildBackpropWorkbookPlan,
+  getModel,
+  type BackpropWorkbookOptions,
+  type ChartPlan,
+  type CreateRunRequest,
+  type OptimizerName,
+  type RunState,
+  type ScheduleName,
+  type WorkbookPlan,
+} from '@gradsheet/shared';
+import { applyWorkbookPlan, NamesTakenError, seriesName } from '../excel/plan-writer.js';
+import { renderPreview } from '../offline/preview.js';
+import { service } from '../service/client.js';
+import { ExcelEpochSink, type ExcelRun } from '../training/excel-epoch-sink.js';
+import type { EpochSink } from '../training/epoch-sink.js';
+import { RunFollower } from '../training/run-follower.js';
+import { localStorageMemory, type RunMemory } from '../training/run-memory.js';
+import { TableEpochSink } from '../training/table-epoch-sink.js';
+import { BACKPROP_FIELDS, backpropOptions, backpropRequest, type BackpropFieldId } from './backprop-form.js';
+import { EXCEL_TOO_OLD, plainMessage } from './messages.js';
+
+/** Where the pane runs: inside Excel with the API it needs, inside an Excel too old, or in a plain browser. */
+export type PaneHost =
+  | { readonly kind: 'excel'; readonly run: ExcelRun; readonly memory: RunMemory }
+  | { readonly kind: 'excel-too-old' }
+  | { readonly kind: 'browser' };
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`the page has no #${id}`);
+  return element as T;
+};
+
+function notice(message: string | null, kind: 'error' | 'info' = 'error'): void {
+  const element = $('notice');
+  element.hidden = message === null;
+  element.textContent = message ?? '';
+  element.dataset.kind = kind;
+}
+
+export async function startPane(host: PaneHost): Promise<void> {
+  document.body.dataset.host = host.kind;
+  $('mode').textContent =
+    host.kind === 'excel'
+      ? 'In Excel: the workbook is built in this workbook.'
+      : host.kind === 'browser'
+        ? 'Offline mode (not in Excel): preview the workbook and download it as .xlsx.'
+        : 'In Excel, but this version is too old.';
+  if (host.kind === 'excel-too-old') notice(EXCEL_TOO_OLD);
+  setUpBackprop(host);
+  await setUpTraining(host);
+  document.body.dataset.ready = 'true';
+}
+
+// ---------- Backprop ----------
+
+function setUpBackprop(host: PaneHost): void {
+  const fields = $('backprop-fields');
+  for (const field of BACKPROP_FIELDS) {
+    const label = fields.appendChild(document.createElement('label'));
+    label.append(field.label);
+    const input = label.appendChild(document.createElement('input'));
+    input.id = `bp-${field.id}`;
+    input.name = field.id;
+    input.value = field.initial;
+    input.title = field.hint;
+    input.autocomplete = 'off';
+  }
+  const read = (): BackpropWorkbookOptions =>
+    backpropOptions(Object.fromEntries(BACKPROP_FIELDS.map((f) => [f.id, ($(`bp-${f.id}`) as HTMLInputElement).value])) as Record<BackpropFieldId, string>);
+
+  const status = $('build-status');
+  const progress = $<HTMLProgressElement>('build-progress');
+  const replace = $<HTMLButtonElement>('replace');
+  const build = $<HTMLButtonElement>('build');
+  build.disabled = host.kind !== 'excel';
+
+  const runBuild = async (replaceExisting: boolean) => {
+    if (host.kind !== 'excel') return;
+    notice(null);
+    replace.hidden = true;
+    build.disabled = true;
+    progress.hidden = false;
+    progress.removeAttribute('value');
+    status.textContent = 'Computing the workbook…';
+    try {
+      const plan = buildBackpropWorkbookPlan(read());
+      const result = await host.run((context) =>
+        applyWorkbookPlan(context, plan, {
+          replaceExisting,
+          onProgress: (p) => {
+            progress.max = p.total;
+            progress.value = p.done;
+            status.textContent = p.phase === 'checking' ? 'Checking the workbook…' : p.phase === 'writing' ? `Writing to Excel (request ${p.done} of ${p.total - 1})…` : 'Finishing…';
+          },
+        }),
+      );
+      status.textContent = `Built ${plan.sheets.length} sheets with ${countSteps(plan)} steps in ${result.syncs} requests to Excel. Edit the orange cells on Parameters.`;
+    } catch (error) {
+      status.textContent = '';
+      notice(plainMessage(error));
+      if (error instanceof NamesTakenError) replace.hidden = false;
+    } finally {
+      progress.hidden = true;
+      build.disabled = false;
+    }
+  };
+
+  $<HTMLFormElement>('backprop-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    void runBuild(false);
+  });
+  replace.addEventListener('click', () => void runBuild(true));
+
+  $('preview-button').addEventListener('click', () => {
+    notice(null);
+    try {
+      const plan = buildBackpropWorkbookPlan(read());
+      const area = $('preview');
+      renderPreview(area, plan, (chart: ChartPlan) => chart.series.map((s) => seriesName(s.name, plan)));
+      area.hidden = false;
+      status.textContent = `Preview of ${plan.sheets.length} sheets (first rows of each) and ${plan.sheets.reduce((n, s) => n + s.charts.length, 0)} charts.`;
+    } catch (error) {
+      notice(plainMessage(error));
+    }
+  });
+
+  $('download').addEventListener('click', () => {
+    void (async () => {
+      notice(null);
+      try {
+        const options = read();
+        status.textContent = 'Asking the service for the workbook…';
+        progress.hidden = false;
+        progress.removeAttribute('value');
+        const { blob, filename } = await service.backpropXlsx(backpropRequest(options));
+        saveBlob(blob, filename);
+        status.textContent = `Downloaded ${filename} (${Math.round(blob.size / 1024).toLocaleString('en-US')} KB).`;
+      } catch (error) {
+        status.textContent = '';
+        notice(plainMessage(error));
+      } finally {
+        progress.hidden = true;
+      }
+    })();
+  });
+}
+
+function countSteps(plan: WorkbookPlan): string {
+  const steps = plan.sheets.find((s) => s.name === 'Backprop')?.blocks[1]?.rows.length ?? 0;
+  return steps.toLocaleString('en-US');
+}
+
+function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+// ---------- Training ----------
+
+async function setUpTraining(host: PaneHost): Promise<void> {
+  const form = $<HTMLFormElement>('train-form');
+  const start = $<HTMLButtonElement>('start');
+  const cancel = $<HTMLButtonElement>('cancel');
+  const status = $('run-status');
+  const progress = $<HTMLProgressElement>('run-progress');
+  const report = $<HTMLAnchorElement>('report');
+  const modelSelect = $<HTMLSelectElement>('model');
+
+  if (host.kind === 'excel-too-old') {
+    start.disabled = true;
+    return;
+  }
+  const sink: EpochSink = host.kind === 'excel' ? new ExcelEpochSink(host.run) : new TableEpochSink($<HTMLTableElement>('epochs-table'));
+  const memory = host.kind === 'excel' ? host.memory : localStorageMemory();
+  const running = (state: RunState) => state === 'queued' || state === 'running';
+  let where = '';
+
+  const follower = new RunFollower(sink, memory, {
+    status(run, written) {
+      where = sink.where(run);
+      status.textContent = `Run ${run.id.slice(0, 8)} (${run.config.model}) is ${run.state}: ${written} of ${run.config.epochs} epochs in ${where}.`;
+      status.dataset.written = String(written);
+      report.href = service.reportUrl(run.id);
+      report.hidden = false;
+      cancel.disabled = !running(run.state);
+      start.disabled = running(run.state);
+    },
+    progress(p) {
+      progress.hidden = false;
+      progress.max = p.batches;
+      progress.value = p.batch;
+      progress.title = `Epoch ${p.epoch}: batch ${p.batch}/${p.batches}, loss ${p.loss.toFixed(4)}`;
+    },
+    state(state, error) {
+      cancel.disabled = !running(state);
+      start.disabled = running(state);
+      if (state === 'failed') notice(`The run failed${error ? `: ${error}` : '.'} Change the settings and start again.`);
+      if (state === 'interrupted') notice('The run was interrupted (the service stopped). Resume it with POST /api/runs/<id>/resume, or start a new one.', 'info');
+    },
+    finished(done) {
+      progress.hidden = true;
+      cancel.disabled = true;
+      start.disabled = false;
+      status.dataset.finished = done.state;
+      const words = done.state === 'done' ? 'finished' : done.state === 'cancelled' ? 'was cancelled' : 'failed';
+      status.textContent = `Run ${done.id.slice(0, 8)} ${words} after ${done.epochs} epoch${done.epochs === 1 ? '' : 's'}; every epoch is in ${where}.`;
+      if (done.state === 'failed') notice(`The run failed${done.error ? `: ${done.error}` : '.'} Change the settings and start again.`);
+    },
+    problem(error) {
+      notice(plainMessage(error));
+    },
+  });
+
+  const fillDefaults = async (id: string) => {
+    const t = getModel(id).training;
+    ($('epochs') as HTMLInputElement).value = String(t.epochs);
+    ($('batchSize') as HTMLInputElement).value = String(t.batchSize);
+    ($('optimizer') as HTMLSelectElement).value = t.optimizer;
+    ($('trainLr') as HTMLInputElement).value = String(t.lr);
+    ($('schedule') as HTMLSelectElement).value = t.schedule;
+    const summary = $('model-summary');
+    try {
+      const detail = await service.model(id);
+      summary.textContent = `${detail.title}\n\n${detail.text}`;
+      summary.hidden = false;
+    } catch (error) {
+      notice(plainMessage(error));
+    }
+  };
+
+  try {
+    const { models } = await service.models();
+    for (const model of models) {
+      const option = modelSelect.appendChild(document.createElement('option'));
+      option.value = model.id;
+      option.textContent = `${model.id} (${model.params.toLocaleString('en-US')} params)`;
+    }
+    if (models[0]) await fillDefaults(models[0].id);
+  } catch (error) {
+    notice(plainMessage(error));
+    start.disabled = true;
+    return;
+  }
+  modelSelect.addEventListener('change', () => void fillDefaults(modelSelect.value));
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void (async () => {
+      notice(null);
+      start.disabled = true;
+      try {
+        const request = readRunRequest(modelSelect.value);
+        status.textContent = 'Starting the run…';
+        delete status.dataset.finished;
+        const { id } = await service.createRun(request);
+        await follower.follow(id);
+      } catch (error) {
+        start.disabled = false;
+        status.textContent = '';
+        notice(plainMessage(error));
+      }
+    })();
+  });
+  cancel.addEventListener('click', () => {
+    void follower.cancel().catch((error: unknown) => notice(plainMessage(error)));
+  });
+
+  try {
+    if (await follower.resume()) notice('Picked up the run this pane was following before it reloaded.', 'info');
+  } catch (error) {
+    notice(plainMessage(error));
+  }
+}
+
+function readRunRequest(model: string): CreateRunRequest {
+  const text = (id: string) => ($(id) as HTMLInputElement).value.trim();
+  const whole = (id: string, label: string): number => {
+    const value = Number(text(id));
+    if (!/^\d+$/.test(text(id)) || !Number.isSafeInteger(value)) throw new Error(`${label} must be a whole number, got “${text(id)}”`);
+    return value;
+  };
+  const lr = Number(text('trainLr'));
+  if (!Number.isFinite(lr) || lr <= 0 || text('trainLr') === '') throw new Error(`Learning rate must be a number greater than 0, got “${text('trainLr')}”`);
+  const request: CreateRunRequest = {
+    model,
+    epochs: whole('epochs', 'Epochs'),
+    batchSize: whole('batchSize', 'Batch size'),
+    optimizer: ($('optimizer') as HTMLSelectElement).value as OptimizerName,
+    lr,
+    schedule: ($('schedule') as HTMLSelectElement).value as ScheduleName,
+    seed: whole('seed', 'Seed'),
+  };
+  const limitTrain = text('limitTrain') === '' ? undefined : whole('limitTrain', 'Training images');
+  const limitTest = text('limitTest') === '' ? undefined : whole('limitTest', 'Test images');
+  return { ...request, ...(limitTrain !== undefined ? { limitTrain } : {}), ...(limitTest !== undefined ? { limitTest } : {}) };
+}
