@@ -199,6 +199,30 @@ export async function convertTo(xlsxPath: string, outDir: string, format: string
   return output;
 }
 
+/**
+ * Like convertTo, for many workbooks in one LibreOffice start (each start costs
+ * seconds). Base names must differ; returns the new files' paths in input order.
+ */
+export async function convertAllTo(xlsxPaths: readonly string[], outDir: string, format: string): Promise<string[]> {
+  const outputs = xlsxPaths.map((path) => resolve(outDir, `${parsePath(path).name}.${format}`));
+  if (new Set(outputs).size !== outputs.length) throw new Error('convertAllTo needs workbooks with distinct base names');
+  await mkdir(outDir, { recursive: true });
+  await Promise.all(outputs.map((output) => rm(output, { force: true })));
+  await withTempDir(async (dir) => {
+    const { stdout, stderr } = await runSoffice(dir, ['--convert-to', format, '--outdir', resolve(outDir), ...xlsxPaths.map((p) => resolve(p))]);
+    const missing = outputs.filter((output) => {
+      try {
+        accessSync(output);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    if (missing.length > 0) throw new Error(`soffice produced no ${format} for ${missing.join(', ')}.\nstdout: ${stdout}\nstderr: ${stderr}`);
+  });
+  return outputs;
+}
+
 // Decimal or scientific notation only: Number() alone would also accept
 // "", " ", "0x1A" and "Infinity".
 const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;

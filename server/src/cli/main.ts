@@ -4,6 +4,8 @@ import { registerBackpropCommand } from './backprop-command.js';
 import { registerTrainCommand } from './train-command.js';
 import { registerModelsCommands } from './models-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerTemplateCommand } from './template-command.js';
+import { registerGradeCommand } from './grade-command.js';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './usage-error.js';
 
 /** Errors that mean "the input was wrong" rather than "GradSheet broke". */
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerModelsCommands(program);
   registerTrainCommand(program);
   registerServeCommand(program);
+  registerTemplateCommand(program);
+  registerGradeCommand(program);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ outputError: (text, write) => write(`gradsheet: ${text.replace(/^error: /, '')}`) });
   }
@@ -34,7 +38,8 @@ export function buildProgram(): Command {
 export async function runCli(argv: readonly string[]): Promise<number> {
   try {
     await buildProgram().parseAsync([...argv], { from: 'user' });
-    return 0;
+    // A command that finished with something to report (grade: some files failed) sets process.exitCode.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has already printed its message (or the help text).

@@ -6,10 +6,10 @@ export interface ProgressReporter {
 }
 
 /** A progress bar on stderr when it is a terminal; silent otherwise, so pipes and logs stay clean. */
-export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
+export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr, unit = 'rows'): ProgressReporter {
   if (!stream.isTTY) return { update() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total} rows | {duration_formatted}`, stream, hideCursor: true },
+    { format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {duration_formatted}`, stream, hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

@@ -1,7 +1,7 @@
 import { runBackprop } from '../backprop/engine.js';
 import { PARAMETER_NAMES, SHEET_NAMES } from '../backprop/names.js';
-import { parameterNames, parametersSheet } from '../backprop/parameters-sheet.js';
-import { validateBackpropOptions, type BackpropParameters } from '../backprop/parameters.js';
+import { PARAMETER_ROWS, parameterNames, parametersSheet } from '../backprop/parameters-sheet.js';
+import { validateBackpropOptions, type BackpropParameters, type Pair, type Weights } from '../backprop/parameters.js';
 import { STEP_COLUMNS } from '../backprop/step-table.js';
 import { stepsSheet } from '../backprop/steps-sheet.js';
 import { BACKPROP_STYLES, STYLE } from '../backprop/styles.js';
@@ -89,4 +89,24 @@ export function buildExercisePlan(student: ExerciseStudent, parameters: Backprop
       stepsSheet(records, { answers: 'blank' }),
     ],
   });
+}
+
+/** The labels of the parameter rows (η, i1, i2, t1, t2, w1 (initial) … w8 (initial)), in sheet order. */
+export const PARAMETER_LABELS: readonly string[] = PARAMETER_ROWS.map((p) => p.label);
+
+/**
+ * The parameters a workbook shows, found by their labels through `valueOf`; or the
+ * labels that could not be read as numbers.
+ */
+export function parametersByLabel(valueOf: (label: string) => number | undefined): BackpropParameters | { readonly missing: string[] } {
+  const values = PARAMETER_LABELS.map((label) => valueOf(label));
+  const missing = PARAMETER_LABELS.filter((_, i) => values[i] === undefined);
+  if (missing.length > 0) return { missing };
+  const [learningRate, i1, i2, t1, t2, ...weights] = values as number[];
+  return {
+    learningRate: learningRate as number,
+    inputs: [i1, i2] as unknown as Pair,
+    targets: [t1, t2] as unknown as Pair,
+    initialWeights: weights as unknown as Weights,
+  };
 }

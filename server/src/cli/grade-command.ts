@@ -1,0 +1,80 @@
+import { stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { buildGradesPlan, DEFAULT_RELATIVE_TOLERANCE, type SubmissionOutcome } from '@gradsheet/shared';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { checkOutputPath } from '../io/output-path.js';
+import { gradeFiles } from '../teacher/grade-files.js';
+import { readKeyFile } from '../teacher/key-file.js';
+import { writeWorkbookPlan } from '../xlsx/exceljs-writer.js';
+import { parseNumber } from './parse.js';
+import { progressBar } from './progress.js';
+import { UsageError } from './usage-error.js';
+
+/** Exit status when grades.xlsx was written but some files could not be graded (each is in the report). */
+export const EXIT_SOME_FILES_FAILED = 3;
+
+interface GradeFlags {
+  key: string;
+  out: string;
+  feedbackDir?: string;
+  feedback: boolean;
+  tolerance: string;
+}
+
+export function registerGradeCommand(program: Command): void {
+  program
+    .command('grade')
+    .description('grade submitted exercise workbooks: a class summary, and a feedback copy of each workbook')
+    .argument('<submissions...>', 'the submitted .xlsx files')
+    .requiredOption('--key <file.json>', 'the key that gradsheet template wrote')
+    .requiredOption('--out <grades.xlsx>', 'where to write the class summary')
+    .option('--feedback-dir <dir>', 'where to write the feedback copies (default: <out>-feedback beside --out)')
+    .option('--no-feedback', 'write no feedback copies')
+    .option('--tolerance <x>', 'relative tolerance of a correct value, above 0 and at most 0.01', String(DEFAULT_RELATIVE_TOLERANCE))
+    .action(async (submissions: string[], flags: GradeFlags) => {
+      const relativeTolerance = parseNumber('--tolerance', flags.tolerance);
+      if (!(relativeTolerance > 0 && relativeTolerance <= 0.01)) throw new UsageError(`--tolerance must be above 0 and at most 0.01, got "${flags.tolerance}"`);
+      const key = await readKeyFile(flags.key);
+      const out = await checkOutputPath(flags.out, '.xlsx');
+      const feedbackDir = flags.feedback ? resolve(flags.feedbackDir ?? join(dirname(out), `${basename(out, extname(out))}-feedback`)) : null;
+      if (feedbackDir) {
+        const existing = await stat(feedbackDir).catch(() => null);
+        if (existing && !existing.isDirectory()) throw new UsageError(`--feedback-dir "${feedbackDir}" is a file, not a folder`);
+      }
+      // A shell glob such as *.xlsx may catch the previous grades file.
+      const files = submissions.filter((file) => resolve(file) !== out);
+      if (files.length === 0) throw new UsageError('no submissions to grade');
+
+      const bar = progressBar('Grading', process.stderr, 'files');
+      const failures: string[] = [];
+      let outcomes: SubmissionOutcome[];
+      try {
+        outcomes = await gradeFiles(files, {
+          key,
+          relativeTolerance,
+          feedbackDir,
+          onFile: (outcome, done, total) => {
+            if (outcome.kind === 'failed') failures.push(`gradsheet: ${outcome.file}: ${outcome.error.message}\n`);
+            bar.update(done, total);
+          },
+        });
+      } finally {
+        bar.stop();
+      }
+      for (const line of failures) process.stderr.write(line);
+      await writeFileAtomic(out, await writeWorkbookPlan(buildGradesPlan(outcomes, key, relativeTolerance)));
+
+      const graded = outcomes.filter((o) => o.kind === 'graded');
+      const flagged = graded.filter((o) => o.identity.flags.length > 0).length;
+      process.stdout.write(
+        `Graded ${graded.length} of ${outcomes.length} files` +
+          (failures.length > 0 ? ` (${failures.length} could not be graded)` : '') +
+          (flagged > 0 ? `, ${flagged} flagged` : '') +
+          `; wrote ${flags.out}` +
+          (feedbackDir && graded.length > 0 ? ` and ${graded.length} feedback copies in ${relative(process.cwd(), feedbackDir) || '.'}` : '') +
+          '\n',
+      );
+      if (failures.length > 0) process.exitCode = EXIT_SOME_FILES_FAILED;
+    });
+}
