@@ -72,7 +72,9 @@ export function registerGradeCommand(program: Command): void {
           (failures.length > 0 ? ` (${failures.length} could not be graded)` : '') +
           (flagged > 0 ? `, ${flagged} flagged` : '') +
           `; wrote ${flags.out}` +
-          (feedbackDir && graded.length > 0 ? ` and ${graded.length} feedback copies in ${relative(process.cwd(), feedbackDir) || '.'}` : '') +
+          (feedbackDir && graded.length > 0
+            ? ` and ${graded.length} feedback ${graded.length === 1 ? 'copy' : 'copies'} in ${relative(process.cwd(), feedbackDir) || '.'}`
+            : '') +
           '\n',
       );
       if (failures.length > 0) process.exitCode = EXIT_SOME_FILES_FAILED;

@@ -29,7 +29,8 @@ export async function vetSubmission(path: string): Promise<VettedPackage> {
     throw new SubmissionError('MACROS', `a macro-enabled workbook (${extension}) is refused: save it as an .xlsx workbook`);
   }
   const info = await stat(path).catch(() => null);
-  if (!info?.isFile()) throw new SubmissionError('UNREADABLE', 'is not a readable file');
+  if (!info) throw new SubmissionError('UNREADABLE', 'does not exist');
+  if (!info.isFile()) throw new SubmissionError('UNREADABLE', 'is not a file');
   if (info.size > LIMITS.fileBytes) {
     throw new SubmissionError('TOO_LARGE', `is ${formatBytes(info.size)}; a submission may be at most ${formatBytes(LIMITS.fileBytes)}`);
   }
