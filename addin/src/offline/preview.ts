@@ -64,8 +64,8 @@ const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b
 export function chartSvg(chart: ChartPlan, plan: WorkbookPlan, names: readonly string[]): SVGSVGElement {
   const ns = 'http://www.w3.org/2000/svg';
   const width = 320;
-  const height = 180;
-  const pad = { left: 40, right: 8, top: 22, bottom: 24 };
+  const height = 180 + 12 * Math.ceil(chart.series.length / 3);
+  const pad = { left: 46, right: 8, top: 22, bottom: 24 + 12 * Math.ceil(chart.series.length / 3) };
   const series = chart.series.map((s) => planValues(plan, s.values));
   const all = series.flat();
   const min = Math.min(...all);
@@ -85,9 +85,10 @@ export function chartSvg(chart: ChartPlan, plan: WorkbookPlan, names: readonly s
     node.textContent = content;
   };
   text(chart.title, width / 2, 14, 'middle');
-  text(formatNumber(max), pad.left - 4, pad.top + 4, 'end');
-  text(formatNumber(min), pad.left - 4, height - pad.bottom, 'end');
-  text(`${chart.xAxisTitle} →`, width - pad.right, height - 6, 'end');
+  const label = (v: number) => Number(v.toPrecision(3)).toString();
+  text(label(max), pad.left - 4, pad.top + 4, 'end');
+  text(label(min), pad.left - 4, height - pad.bottom, 'end');
+  text(`${chart.xAxisTitle} →`, width - pad.right, height - pad.bottom + 12, 'end');
   series.forEach((values, index) => {
     const line = svg.appendChild(document.createElementNS(ns, 'polyline'));
     // At most ~400 points: enough for a 320-pixel-wide drawing.
@@ -98,6 +99,12 @@ export function chartSvg(chart: ChartPlan, plan: WorkbookPlan, names: readonly s
     line.setAttribute('stroke-width', '1.5');
     const title = line.appendChild(document.createElementNS(ns, 'title'));
     title.textContent = names[index] ?? '';
+    // The legend, three entries a row, below the axis.
+    const key = svg.appendChild(document.createElementNS(ns, 'text'));
+    key.setAttribute('x', String(pad.left + (index % 3) * 90));
+    key.setAttribute('y', String(height - pad.bottom + 24 + 12 * Math.floor(index / 3)));
+    key.setAttribute('fill', PALETTE[index % PALETTE.length] as string);
+    key.textContent = `— ${names[index] ?? ''}`;
   });
   return svg;
 }

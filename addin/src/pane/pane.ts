@@ -274,7 +274,23 @@ async function setUpTraining(host: PaneHost): Promise<void> {
   });
 
   try {
-    if (await follower.resume()) notice('Picked up the run this pane was following before it reloaded.', 'info');
+    if (await follower.resume()) {
+      notice('Picked up the run this pane was following before it reloaded.', 'info');
+      const config = follower.run?.config;
+      if (config) {
+        modelSelect.value = config.model;
+        await fillDefaults(config.model);
+        const set = (id: string, value: string | number | undefined) => (($(id) as HTMLInputElement).value = value === undefined ? '' : String(value));
+        set('epochs', config.epochs);
+        set('batchSize', config.batchSize);
+        set('optimizer', config.optimizer);
+        set('trainLr', config.lr);
+        set('schedule', config.schedule);
+        set('seed', config.seed);
+        set('limitTrain', config.limitTrain);
+        set('limitTest', config.limitTest);
+      }
+    }
   } catch (error) {
     notice(plainMessage(error));
   }

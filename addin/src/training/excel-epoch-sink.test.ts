@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { EPOCH_COLUMNS, resolveTrainConfig, getModel, type EpochMetrics, type RunView } from '@gradsheet/shared';
+import { emptyWorkbook, FakeRequestContext, newRecording, type FakeWorkbookState } from '../../test/fake-excel.js';
+import { NamesTakenError } from '../excel/plan-writer.js';
+import { ExcelEpochSink, modelSheetName, runSheetName, type ExcelRun } from './excel-epoch-sink.js';
+
+const RUN_ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
+const view: RunView = {
+  id: RUN_ID,
+  config: resolveTrainConfig({ model: 'gradsheet-7774', epochs: 6 }, getModel('gradsheet-7774')),
+  state: 'running',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  metrics: [],
+};
+
+const epoch = (n: number): EpochMetrics => ({
+  epoch: n,
+  trainLoss: 1 / n,
+  trainAcc: 1 - 0.5 / n,
+  testLoss: 0.8 / n,
+  testAcc: 1 - 0.4 / n,
+  testCorrect: 100 - Math.round(40 / n),
+  testCount: 100,
+  lr: 0.05 / n,
+  seconds: 10 + n,
+  imagesPerSecond: 300 + n,
+});
+
+/** Excel.run over one fake workbook, keeping the syncs of each run. */
+function excel(state: FakeWorkbookState): { run: ExcelRun; syncs: number[] } {
+  const syncs: number[] = [];
+  const run: ExcelRun = async (batch) => {
+    const recording = newRecording();
+    const context = new FakeRequestContext(state, recording);
+    try {
+      return await batch(context as unknown as Excel.RequestContext);
+    } finally {
+      expect(context.pendingCalls).toBe(0);
+      syncs.push(recording.syncs);
+    }
+  };
+  return { run, syncs };
+}
+
+function epochColumn(state: FakeWorkbookState): unknown[] {
+  const sheet = state.sheets.find((s) => s.name === runSheetName(RUN_ID));
+  return Array.from({ length: 8 }, (_, i) => sheet?.cells[`${i + 1},0`]?.input);
+}
+
+describe('ExcelEpochSink', () => {
+  it('writes epochs at their own rows, one sync per write, with charts made once and grown', async () => {
+    const state = emptyWorkbook();
+    const { run, syncs } = excel(state);
+    const sink = new ExcelEpochSink(run);
+    expect(await sink.prepare(view, false)).toEqual([]);
+    const sheet = () => state.sheets.find((s) => s.name === runSheetName(RUN_ID));
+    expect(EPOCH_COLUMNS.map((_, col) => sheet()?.cells[`0,${col}`]?.input)).toEqual([...EPOCH_COLUMNS]);
+    expect(sheet()?.frozen).toEqual({ rows: 1, columns: 0 });
+    const model = state.sheets.find((s) => s.name === modelSheetName(RUN_ID));
+    expect(Object.values(model?.cells ?? {}).some((c) => c.input === 'Total params')).toBe(true);
+    expect(sheet()?.charts).toEqual([]);
+
+    await sink.write([epoch(1), epoch(2)]);
+    expect(epochColumn(state)).toEqual([1, 2, undefined, undefined, undefined, undefined, undefined, undefined]);
+    expect(sheet()?.cells['2,2']).toMatchObject({ input: epoch(2).trainAcc, numberFormat: '0.00%' });
+    expect(sheet()?.charts.map((c) => c.series.map((s) => [s.name, s.values.rows, s.xValues?.rows]))).toEqual([
+      [['Train loss', 2, 2], ['Test loss', 2, 2]],
+      [['Train acc', 2, 2], ['Test acc', 2, 2]],
+    ]);
+
+    // A replayed epoch lands on its own row again.
+    await sink.write([epoch(2), epoch(3)]);
+    expect(epochColumn(state)).toEqual([1, 2, 3, undefined, undefined, undefined, undefined, undefined]);
+    expect(sheet()?.charts).toHaveLength(2);
+    expect(sheet()?.charts.every((c) => c.series.every((s) => s.values.rows === 3 && s.xValues?.rows === 3))).toBe(true);
+    // prepare: one check, one write; each write: one sync.
+    expect(syncs).toEqual([2, 1, 1]);
+  });
+
+  it('after a reload, reads back the epochs the sheet holds and carries on without new charts', async () => {
+    const state = emptyWorkbook();
+    const first = new ExcelEpochSink(excel(state).run);
+    await first.prepare(view, false);
+    await first.write([epoch(1), epoch(2), epoch(4)]);
+
+    const again = excel(state);
+    const reloaded = new ExcelEpochSink(again.run);
+    expect(await reloaded.prepare(view, true)).toEqual([1, 2, 4]);
+    await reloaded.write([epoch(3), epoch(4), epoch(5)]);
+    expect(epochColumn(state)).toEqual([1, 2, 3, 4, 5, undefined, undefined, undefined]);
+    const sheet = state.sheets.find((s) => s.name === runSheetName(RUN_ID));
+    expect(sheet?.charts).toHaveLength(2);
+    expect(sheet?.charts.every((c) => c.series.every((s) => s.values.rows === 5))).toBe(true);
+    expect(again.syncs).toEqual([2, 1]);
+  });
+
+  it('refuses to start a new run on a sheet that is already there', async () => {
+    const state = emptyWorkbook();
+    await new ExcelEpochSink(excel(state).run).prepare(view, false);
+    await expect(new ExcelEpochSink(excel(state).run).prepare(view, false)).rejects.toBeInstanceOf(NamesTakenError);
+  });
+});

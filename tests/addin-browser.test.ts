@@ -1,0 +1,225 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import JSZip from 'jszip';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBackpropWorkbookPlan, DEFAULT_BACKPROP_WORKBOOK_OPTIONS, EPOCH_COLUMNS, type RunView } from '@gradsheet/shared';
+import type { FakeWorkbookState } from '../addin/test/fake-excel.js';
+import { hasChromium, launchChromium, OFFICE_JS, screenshot, type Browser } from './support/browser.js';
+import { officeStubScript } from './support/office-stub.js';
+import { getRun, startService, tempDir, waitFor, type Service } from './support/service.js';
+
+/**
+ * The task pane in Debian's Chromium, served by a real service on loopback. office.js
+ * is routed to a stub whose Excel.run records into the fake of Excel's object model.
+ */
+
+const DIST = fileURLToPath(new URL('../addin/dist/', import.meta.url));
+
+interface RunRecord {
+  syncs: number;
+  bytes: number[];
+  unsynced: number;
+  error?: string;
+}
+
+let browser: Browser;
+let service: Service;
+let dir: Awaited<ReturnType<typeof tempDir>>;
+let stub: string;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  stub = await officeStubScript();
+  dir = await tempDir();
+  service = await startService({ dataDir: dir.path, taskpaneDir: DIST, threads: 1 });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await service?.close();
+  await dir?.remove();
+});
+
+type Host = { host: 'Excel' | null; excelApi?: number } | 'no office.js';
+
+/** A new tab (fresh sessionStorage, so a fresh fake workbook) on the pane, as the given host. */
+async function openPane(host: Host, url = service.url): Promise<Page> {
+  const page = await browser.context.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error));
+  if (host === 'no office.js') {
+    // Offline, the CDN cannot be reached: office.js never loads.
+    await page.route(OFFICE_JS, (route) => route.abort('internetdisconnected'));
+  } else {
+    await page.addInitScript(`window.__officeStub = ${JSON.stringify(host)};`);
+    await page.route(OFFICE_JS, (route) => route.fulfill({ contentType: 'application/javascript', body: stub }));
+  }
+  await page.goto(`${url}/taskpane.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  return page;
+}
+
+const workbookOf = (page: Page) => page.evaluate('window.__fakeExcel.workbook()') as Promise<FakeWorkbookState>;
+const runsOf = (page: Page) => page.evaluate('window.__fakeExcel.runs()') as Promise<RunRecord[]>;
+
+describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
+  it('builds the backprop workbook through Excel.run in two syncs, then offers to replace it', async () => {
+    const page = await openPane({ host: 'Excel' });
+    expect(await page.textContent('#mode')).toMatch(/In Excel/);
+    expect(await page.isVisible('#download')).toBe(false);
+    await page.fill('#bp-steps', '250');
+    await page.fill('#bp-lr', '0.8');
+    await page.click('#build');
+    await page.waitForSelector('#build-status:has-text("Built")');
+    await screenshot(page, '01-built-in-excel');
+
+    const plan = buildBackpropWorkbookPlan({ ...DEFAULT_BACKPROP_WORKBOOK_OPTIONS, steps: 250, learningRate: 0.8 });
+    const state = await workbookOf(page);
+    expect(state.sheets.map((s) => s.name)).toEqual(['Sheet1', ...plan.sheets.map((s) => s.name)]);
+    for (const sheetPlan of plan.sheets) {
+      const sheet = state.sheets.find((s) => s.name === sheetPlan.name);
+      const r1c1 = Object.values(sheet?.cells ?? {}).filter((c) => c.formulaR1C1 !== undefined).length;
+      expect(r1c1, sheetPlan.name).toBe((sheetPlan.fills ?? []).reduce((n, f) => n + f.results.length, 0));
+      expect(sheet?.charts.length).toBe(sheetPlan.charts.length);
+      expect(sheet?.protected).toBe(sheetPlan.protect === true);
+    }
+    expect(state.names.LearningRate).toEqual({ sheet: 'Parameters', row: 4, col: 1, rows: 1, cols: 1 });
+    expect(state.sheets.find((s) => s.name === 'Parameters')?.cells['4,1']).toMatchObject({ input: 0.8, locked: false, fill: '#FFCC99' });
+    const runs = await runsOf(page);
+    expect(runs).toEqual([{ syncs: 2, bytes: [expect.any(Number), expect.any(Number)], unsynced: 0 }]);
+
+    // Building again: the sheets are taken; the pane says so in plain words and offers to replace them.
+    await page.click('#build');
+    await page.waitForSelector('#notice:has-text("already has sheets named")');
+    expect(await page.textContent('#notice')).toMatch(/“Parameters”, “Backprop”.*Press “Replace them”/);
+    expect(await page.isVisible('#replace')).toBe(true);
+    await screenshot(page, '02-sheets-taken');
+    await page.click('#replace');
+    await page.waitForSelector('#build-status:has-text("Built")');
+    expect(await page.isVisible('#notice')).toBe(false);
+    expect((await workbookOf(page)).sheets.map((s) => s.name)).toEqual(['Sheet1', ...plan.sheets.map((s) => s.name)]);
+    await page.close();
+  });
+
+  it('says in plain words when Excel is too old for ExcelApi 1.7', async () => {
+    const page = await openPane({ host: 'Excel', excelApi: 1.6 });
+    expect(await page.textContent('#notice')).toMatch(/too old for GradSheet: it needs the Excel JavaScript API 1\.7/);
+    expect(await page.isDisabled('#build')).toBe(true);
+    expect(await page.isDisabled('#start')).toBe(true);
+    await screenshot(page, '03-excel-too-old');
+    expect(await runsOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('streams a run into a sheet; a reload mid-run loses and doubles no row', async () => {
+    const page = await openPane({ host: 'Excel' });
+    const eventUrls: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/events')) eventUrls.push(request.url());
+    });
+    expect(await page.textContent('#model-summary')).toMatch(/Total params: 7,774/);
+    await page.selectOption('#model', 'gradsheet-7774');
+    await page.fill('#epochs', '4');
+    await page.fill('#batchSize', '32');
+    await page.selectOption('#optimizer', 'adam');
+    await page.fill('#trainLr', '0.005');
+    await page.selectOption('#schedule', 'none');
+    await page.fill('#limitTrain', '1200');
+    await page.fill('#limitTest', '200');
+    await page.click('#start');
+
+    // The first row arrives; reload while the run still trains.
+    await page.waitForSelector('#run-status[data-written="1"]', { timeout: 120_000 });
+    await screenshot(page, '04-first-epoch-in-sheet');
+    const settings = (await page.evaluate('window.__fakeExcel.settings()')) as Record<string, string>;
+    const runId = (JSON.parse(settings['gradsheet.followedRun'] ?? '{}') as { runId: string }).runId;
+    expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+    const atReload = await getRun(service.url, runId);
+    expect(atReload.state).toBe('running');
+    expect(atReload.metrics.length).toBeLessThan(4);
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.textContent('#notice')).toMatch(/Picked up the run/);
+    await page.waitForSelector('#run-status[data-finished="done"]', { timeout: 120_000 });
+    await screenshot(page, '05-run-finished');
+
+    // After the reload the stream resumed after the epochs the sheet held.
+    expect(eventUrls[0]).toMatch(/\/events$/);
+    expect(eventUrls.at(-1)).toMatch(/\/events\?lastEventId=[1-4]$/);
+
+    const run: RunView = await waitFor('the finished run', async () => {
+      const view = await getRun(service.url, runId);
+      return view.state === 'done' ? view : undefined;
+    });
+    const state = await workbookOf(page);
+    const sheet = state.sheets.find((s) => s.name === `Run ${runId.slice(0, 8)}`);
+    if (!sheet) throw new Error('no run sheet');
+    const cell = (row: number, col: number) => sheet.cells[`${row},${col}`]?.input;
+    expect(EPOCH_COLUMNS.map((_, col) => cell(0, col))).toEqual([...EPOCH_COLUMNS]);
+    // Exactly one row per epoch, in order, equal to the service's metrics: none lost, none doubled.
+    const rows = Object.keys(sheet.cells).map((key) => Number(key.split(',')[0])).filter((row) => row > 0 && cell(row, 0) !== undefined);
+    expect([...new Set(rows)].sort((a, b) => a - b)).toEqual([1, 2, 3, 4]);
+    expect(run.metrics.map((m) => [cell(m.epoch, 0), cell(m.epoch, 1), cell(m.epoch, 4), cell(m.epoch, 5)])).toEqual(run.metrics.map((m) => [m.epoch, m.trainLoss, m.testAcc, m.lr]));
+    // The charts were made once and cover every row.
+    expect(sheet.charts.map((c) => c.title)).toEqual(['Loss against epoch', 'Accuracy against epoch']);
+    for (const chart of sheet.charts) for (const series of chart.series) expect(series.values).toMatchObject({ row: 1, rows: 4 });
+    expect(state.sheets.some((s) => s.name === `Model ${runId.slice(0, 8)}` && Object.values(s.cells).some((c) => c.input === 'Total params'))).toBe(true);
+    // One Excel.run per flush, one sync each; nothing left unsynced.
+    const runs = await runsOf(page);
+    expect(runs.every((r) => r.unsynced === 0 && r.error === undefined)).toBe(true);
+    expect(runs.filter((r) => r.syncs === 1).length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...runs.map((r) => r.syncs))).toBeLessThanOrEqual(2);
+    // The run is finished: a reload now follows nothing.
+    expect(((await page.evaluate('window.__fakeExcel.settings()')) as Record<string, unknown>)['gradsheet.followedRun']).toBeUndefined();
+    await page.close();
+  });
+
+  it('works in a plain browser: preview of the workbook and a download of the .xlsx', async () => {
+    const page = await openPane({ host: null });
+    expect(await page.textContent('#mode')).toMatch(/Offline mode/);
+    expect(await page.isVisible('#build')).toBe(false);
+    await page.fill('#bp-steps', '40');
+    await page.fill('#bp-lrs', '0.5, 1, 3');
+    await page.click('#preview-button');
+    await page.waitForSelector('table.preview[data-sheet="Parameters"]');
+    expect(await page.locator('.charts svg').count()).toBe(2);
+    expect(await page.locator('.charts svg').nth(1).locator('polyline').count()).toBe(3);
+    await page.click('.tabs button:has-text("Backprop")');
+    expect(await page.textContent('table.preview[data-sheet="Backprop"] tbody tr:nth-child(1)')).toMatch(/Step/);
+    await screenshot(page, '06-offline-preview');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    expect(download.suggestedFilename()).toBe('gradsheet-backprop-40-steps.xlsx');
+    const path = await download.path();
+    const zip = await JSZip.loadAsync(await readFile(path));
+    const workbook = (await zip.file('xl/workbook.xml')?.async('string')) ?? '';
+    expect([...workbook.matchAll(/<sheet [^>]*name="([^"]+)"/g)].map((m) => m[1])).toEqual(['Parameters', 'Backprop', 'Derivation', 'LR Comparison', 'LR Runs']);
+    await page.waitForSelector('#build-status:has-text("Downloaded")');
+    await screenshot(page, '07-offline-downloaded');
+
+    // A bad parameter is refused in plain words before anything is asked of the service.
+    await page.fill('#bp-weights', '1, 2, 3');
+    await page.click('#download');
+    expect(await page.textContent('#notice')).toMatch(/Starting weights needs exactly 8 comma-separated numbers, got 3/);
+    await page.close();
+  });
+
+  it('without office.js (no network) it still starts, and says so when the service stops', async () => {
+    const other = await tempDir();
+    const second = await startService({ dataDir: other.path, taskpaneDir: DIST });
+    try {
+      const page = await openPane('no office.js', second.url);
+      expect(await page.textContent('#mode')).toMatch(/Offline mode/);
+      await second.close();
+      await page.click('#download');
+      await page.waitForSelector('#notice:not([hidden])');
+      expect(await page.textContent('#notice')).toBe('GradSheet’s service is not answering. Start it with “npx gradsheet serve” in a terminal, then try again.');
+      await screenshot(page, '08-service-not-running');
+      await page.close();
+    } finally {
+      await second.close().catch(() => {});
+      await other.remove();
+    }
+  });
+});

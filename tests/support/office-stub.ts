@@ -1,0 +1,16 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+/** The office.js stand-in, bundled for the browser with the recording fake of Excel inside. */
+export async function officeStubScript(): Promise<string> {
+  const entry = fileURLToPath(new URL('./office-stub/office-stub.ts', import.meta.url));
+  const result = await build({
+    configFile: false,
+    logLevel: 'silent',
+    build: { write: false, minify: false, lib: { entry, formats: ['iife'], name: 'GradSheetOfficeStub', fileName: () => 'office.js' } },
+  });
+  const outputs = (Array.isArray(result) ? result : [result]) as { output: { type: string; code?: string }[] }[];
+  const chunk = outputs[0]?.output.find((o) => o.type === 'chunk');
+  if (!chunk?.code) throw new Error('the office.js stub did not bundle');
+  return chunk.code;
+}

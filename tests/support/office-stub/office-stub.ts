@@ -1,0 +1,93 @@
+/**
+ * Stands in for https://appsforoffice.microsoft.com/lib/1/hosted/office.js in the
+ * browser tests. It defines `Office` as a host would (or as office.js does outside
+ * Office: host null) and an `Excel.run` over the recording fake of Excel's object
+ * model. The fake workbook, the document settings and a record of every Excel.run
+ * are kept in sessionStorage, so they outlive a reload of the pane as a real
+ * workbook outlives a reload of its task pane.
+ *
+ * The test chooses the host before the page loads: `window.__officeStub = { host, excelApi }`.
+ */
+import { emptyWorkbook, FakeRequestContext, newRecording, type FakeWorkbookState } from '../../../addin/test/fake-excel.js';
+
+interface StubOptions {
+  readonly host: 'Excel' | null;
+  /** The highest ExcelApi requirement set this "Excel" supports. */
+  readonly excelApi: number;
+}
+
+export interface ExcelRunRecord {
+  readonly syncs: number;
+  readonly bytes: readonly number[];
+  /** Calls queued but never synced when the batch returned. */
+  readonly unsynced: number;
+  readonly error?: string;
+}
+
+const win = window as unknown as Record<string, unknown>;
+const options: StubOptions = { host: 'Excel', excelApi: 1.7, ...(win.__officeStub as Partial<StubOptions> | undefined) };
+const KEYS = { workbook: 'fake-excel.workbook', runs: 'fake-excel.runs', settings: 'fake-excel.settings' } as const;
+
+const read = <T>(key: string, fallback: T): T => {
+  const text = sessionStorage.getItem(key);
+  return text === null ? fallback : (JSON.parse(text) as T);
+};
+const write = (key: string, value: unknown) => sessionStorage.setItem(key, JSON.stringify(value));
+
+const settings = {
+  values: read<Record<string, unknown>>(KEYS.settings, {}),
+  get(name: string): unknown {
+    return this.values[name] ?? null;
+  },
+  set(name: string, value: unknown): void {
+    this.values[name] = value;
+  },
+  remove(name: string): void {
+    delete this.values[name];
+  },
+  saveAsync(callback?: (result: { status: string }) => void): void {
+    write(KEYS.settings, this.values);
+    setTimeout(() => callback?.({ status: 'succeeded' }), 0);
+  },
+};
+
+const info = { host: options.host, platform: options.host ? 'OfficeOnline' : null };
+
+win.Office = {
+  HostType: { Excel: 'Excel', Word: 'Word' },
+  AsyncResultStatus: { Succeeded: 'succeeded', Failed: 'failed' },
+  onReady(callback?: (value: typeof info) => void) {
+    callback?.(info);
+    return Promise.resolve(info);
+  },
+  context: {
+    requirements: { isSetSupported: (name: string, version?: string) => name !== 'ExcelApi' || Number(version ?? '1.1') <= options.excelApi },
+    document: { settings },
+  },
+};
+
+win.Excel = {
+  async run<T>(batch: (context: FakeRequestContext) => Promise<T>): Promise<T> {
+    const state = read<FakeWorkbookState>(KEYS.workbook, emptyWorkbook());
+    const recording = newRecording();
+    const context = new FakeRequestContext(state, recording);
+    let error: string | undefined;
+    try {
+      return await batch(context);
+    } catch (thrown) {
+      error = String((thrown as { code?: string }).code ?? thrown);
+      throw thrown;
+    } finally {
+      write(KEYS.workbook, state);
+      const runs = read<ExcelRunRecord[]>(KEYS.runs, []);
+      runs.push({ syncs: recording.syncs, bytes: recording.batches.slice(0, recording.syncs).map((b) => b.bytes), unsynced: context.pendingCalls, ...(error ? { error } : {}) });
+      write(KEYS.runs, runs);
+    }
+  },
+};
+
+win.__fakeExcel = {
+  workbook: () => read<FakeWorkbookState>(KEYS.workbook, emptyWorkbook()),
+  runs: () => read<ExcelRunRecord[]>(KEYS.runs, []),
+  settings: () => read<Record<string, unknown>>(KEYS.settings, {}),
+};
