@@ -1,21 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import JSZip from 'jszip';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBackpropWorkbookPlan, DEFAULT_BACKPROP_WORKBOOK_OPTIONS, EPOCH_COLUMNS, type RunView } from '@gradsheet/shared';
 import type { FakeWorkbookState } from '../addin/test/fake-excel.js';
 import { hasChromium, launchChromium, OFFICE_JS, screenshot, type Browser } from './support/browser.js';
-import { officeStubScript } from './support/office-stub.js';
-import { getRun, startService, tempDir, waitFor, type Service } from './support/service.js';
+import { buildPane, officeStubScript } from './support/pane-build.js';
+import { createRun, getRun, startService, tempDir, tinyRun, waitFor, type Service } from './support/service.js';
 
 /**
  * The task pane in Debian's Chromium, served by a real service on loopback. office.js
  * is routed to a stub whose Excel.run records into the fake of Excel's object model.
  */
-
-const DIST = fileURLToPath(new URL('../addin/dist/', import.meta.url));
 
 interface RunRecord {
   syncs: number;
@@ -28,12 +25,16 @@ let browser: Browser;
 let service: Service;
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let stub: string;
+let dist: string;
 
 beforeAll(async () => {
   if (!hasChromium) return;
   stub = await officeStubScript();
   dir = await tempDir();
-  service = await startService({ dataDir: dir.path, taskpaneDir: DIST, threads: 1 });
+  // The pane as its sources are now, not as the last `npm run build` left it.
+  dist = join(dir.path, 'pane');
+  await buildPane(dist);
+  service = await startService({ dataDir: join(dir.path, 'data'), taskpaneDir: dist, threads: 1 });
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -175,6 +176,26 @@ describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
     await page.close();
   });
 
+  it('says in plain words that a run failed, and why', async () => {
+    // A real failure: the WebGPU backend is an optional package this machine does not have.
+    const runId = await createRun(service.url, tinyRun({ epochs: 1, backend: 'webgpu' }));
+    await waitFor('the run to fail', async () => (await getRun(service.url, runId)).state === 'failed');
+    // The pane was following this run when it was reloaded: its workbook settings say so.
+    const page = await browser.context.newPage();
+    await page.addInitScript(
+      `sessionStorage.setItem('fake-excel.settings', ${JSON.stringify(JSON.stringify({ 'gradsheet.followedRun': JSON.stringify({ runId }) }))}); window.__officeStub = { host: 'Excel' };`,
+    );
+    await page.route(OFFICE_JS, (route) => route.fulfill({ contentType: 'application/javascript', body: stub }));
+    await page.goto(`${service.url}/taskpane.html`);
+    await page.waitForSelector('#run-status[data-finished="failed"]');
+    expect(await page.textContent('#notice')).toBe(
+      'The run failed: The webgpu backend is not installed: npm install @tensorflow/tfjs-backend-webgpu webgpu. Change the settings and start again.',
+    );
+    expect(await page.textContent('#run-status')).toMatch(/failed after 0 epochs/);
+    await screenshot(page, '09-run-failed');
+    await page.close();
+  });
+
   it('works in a plain browser: preview of the workbook and a download of the .xlsx', async () => {
     const page = await openPane({ host: null });
     expect(await page.textContent('#mode')).toMatch(/Offline mode/);
@@ -207,7 +228,7 @@ describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
 
   it('without office.js (no network) it still starts, and says so when the service stops', async () => {
     const other = await tempDir();
-    const second = await startService({ dataDir: other.path, taskpaneDir: DIST });
+    const second = await startService({ dataDir: other.path, taskpaneDir: dist });
     try {
       const page = await openPane('no office.js', second.url);
       expect(await page.textContent('#mode')).toMatch(/Offline mode/);

@@ -25,6 +25,11 @@ export function plainMessage(error: unknown): string {
   return `Something went wrong: ${String(error)}`;
 }
 
+/** A run that failed, with the service's reason. */
+export function runFailedMessage(reason?: string): string {
+  return `The run failed${reason ? `: ${sentence(reason)}` : '.'} Change the settings and start again.`;
+}
+
 function sentence(text: string): string {
   const trimmed = text.trim();
   const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);

@@ -18,7 +18,7 @@ import { RunFollower } from '../training/run-follower.js';
 import { localStorageMemory, type RunMemory } from '../training/run-memory.js';
 import { TableEpochSink } from '../training/table-epoch-sink.js';
 import { BACKPROP_FIELDS, backpropOptions, backpropRequest, type BackpropFieldId } from './backprop-form.js';
-import { EXCEL_TOO_OLD, plainMessage } from './messages.js';
+import { EXCEL_TOO_OLD, plainMessage, runFailedMessage } from './messages.js';
 
 /** Where the pane runs: inside Excel with the API it needs, inside an Excel too old, or in a plain browser. */
 export type PaneHost =
@@ -202,7 +202,7 @@ async function setUpTraining(host: PaneHost): Promise<void> {
     state(state, error) {
       cancel.disabled = !running(state);
       start.disabled = running(state);
-      if (state === 'failed') notice(`The run failed${error ? `: ${error}` : '.'} Change the settings and start again.`);
+      if (state === 'failed') notice(runFailedMessage(error));
       if (state === 'interrupted') notice('The run was interrupted (the service stopped). Resume it with POST /api/runs/<id>/resume, or start a new one.', 'info');
     },
     finished(done) {
@@ -212,7 +212,7 @@ async function setUpTraining(host: PaneHost): Promise<void> {
       status.dataset.finished = done.state;
       const words = done.state === 'done' ? 'finished' : done.state === 'cancelled' ? 'was cancelled' : 'failed';
       status.textContent = `Run ${done.id.slice(0, 8)} ${words} after ${done.epochs} epoch${done.epochs === 1 ? '' : 's'}; every epoch is in ${where}.`;
-      if (done.state === 'failed') notice(`The run failed${done.error ? `: ${done.error}` : '.'} Change the settings and start again.`);
+      if (done.state === 'failed') notice(runFailedMessage(done.error));
     },
     problem(error) {
       notice(plainMessage(error));

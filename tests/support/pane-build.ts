@@ -1,5 +1,12 @@
+/** Builds what the browser tests serve: the task pane, and the office.js stub with the fake of Excel inside. */
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+
+/** Builds the task pane from its current sources into `outDir`, as `npm run build` does into addin/dist. */
+export async function buildPane(outDir: string): Promise<void> {
+  const root = fileURLToPath(new URL('../../addin/', import.meta.url));
+  await build({ root, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+}
 
 /** The office.js stand-in, bundled for the browser with the recording fake of Excel inside. */
 export async function officeStubScript(): Promise<string> {
