@@ -95,6 +95,15 @@ describe('ExcelEpochSink', () => {
     expect(again.syncs).toEqual([2, 1]);
   });
 
+  it('says what happened when the learner deletes the run sheet mid-run', async () => {
+    const state = emptyWorkbook();
+    const sink = new ExcelEpochSink(excel(state).run);
+    await sink.prepare(view, false);
+    await sink.write([epoch(1)]);
+    state.sheets = state.sheets.filter((s) => s.name !== runSheetName(RUN_ID));
+    await expect(sink.write([epoch(2)])).rejects.toThrow(/The sheet “Run 0f8fad5b” or one of its charts was deleted or renamed\. Reload the pane/);
+  });
+
   it('refuses to start a new run on a sheet that is already there', async () => {
     const state = emptyWorkbook();
     await new ExcelEpochSink(excel(state).run).prepare(view, false);

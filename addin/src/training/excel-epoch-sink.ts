@@ -103,6 +103,17 @@ export class ExcelEpochSink implements EpochSink {
     if (rows.length === 0) return;
     const name = runSheetName(this.runId);
     const last = Math.max(this.lastEpoch, ...rows.map((r) => r.epoch));
+    await this.writeRows(name, rows, last).catch((error: unknown) => {
+      if ((error as { code?: string }).code === 'ItemNotFound') {
+        throw new Error(`The sheet “${name}” or one of its charts was deleted or renamed. Reload the pane to write the run into a fresh sheet.`);
+      }
+      throw error;
+    });
+    this.lastEpoch = last;
+    this.chartsMade = true;
+  }
+
+  private async writeRows(name: string, rows: readonly EpochMetrics[], last: number): Promise<void> {
     await this.run(async (context) => {
       const sheet = context.workbook.worksheets.getItem(name);
       const range = (ref: RangeRef) => sheet.getRangeByIndexes(ref.start.row, ref.start.col, ref.end.row - ref.start.row + 1, ref.end.col - ref.start.col + 1);
@@ -127,7 +138,5 @@ export class ExcelEpochSink implements EpochSink {
       }
       await context.sync();
     });
-    this.lastEpoch = last;
-    this.chartsMade = true;
   }
 }
