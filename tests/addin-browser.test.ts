@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBackpropWorkbookPlan, DEFAULT_BACKPROP_WORKBOOK_OPTIONS, EPOCH_COLUMNS, type RunView } from '@gradsheet/shared';
 import type { FakeWorkbookState } from '../addin/test/fake-excel.js';
-import { hasChromium, launchChromium, OFFICE_JS, screenshot, type Browser } from './support/browser.js';
+import { hasChromium, launchChromium, OFFICE_JS, screenshot, sheetHtml, type Browser } from './support/browser.js';
 import { buildPane, officeStubScript } from './support/pane-build.js';
 import { createRun, getRun, startService, tempDir, tinyRun, waitFor, type Service } from './support/service.js';
 
@@ -61,6 +61,19 @@ async function openPane(host: Host, url = service.url): Promise<Page> {
   return page;
 }
 
+/** Screenshots of sheets of the fake workbook, beside the pane's own. */
+async function showSheets(pane: Page, names: readonly string[], prefix: string): Promise<void> {
+  const state = await workbookOf(pane);
+  const page = await browser.context.newPage();
+  for (const name of names) {
+    const sheet = state.sheets.find((s) => s.name === name);
+    if (!sheet) throw new Error(`no sheet ${name}`);
+    await page.setContent(sheetHtml(sheet));
+    await screenshot(page, `${prefix}-sheet-${name.replace(/\W+/g, '-')}`);
+  }
+  await page.close();
+}
+
 const workbookOf = (page: Page) => page.evaluate('window.__fakeExcel.workbook()') as Promise<FakeWorkbookState>;
 const runsOf = (page: Page) => page.evaluate('window.__fakeExcel.runs()') as Promise<RunRecord[]>;
 
@@ -74,6 +87,7 @@ describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
     await page.click('#build');
     await page.waitForSelector('#build-status:has-text("Built")');
     await screenshot(page, '01-built-in-excel');
+    await showSheets(page, ['Parameters', 'Backprop'], '01');
 
     const plan = buildBackpropWorkbookPlan({ ...DEFAULT_BACKPROP_WORKBOOK_OPTIONS, steps: 250, learningRate: 0.8 });
     const state = await workbookOf(page);
@@ -166,6 +180,7 @@ describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
     expect(sheet.charts.map((c) => c.title)).toEqual(['Loss against epoch', 'Accuracy against epoch']);
     for (const chart of sheet.charts) for (const series of chart.series) expect(series.values).toMatchObject({ row: 1, rows: 4 });
     expect(state.sheets.some((s) => s.name === `Model ${runId.slice(0, 8)}` && Object.values(s.cells).some((c) => c.input === 'Total params'))).toBe(true);
+    await showSheets(page, [sheet.name, `Model ${runId.slice(0, 8)}`], '05');
     // One Excel.run per flush, one sync each; nothing left unsynced.
     const runs = await runsOf(page);
     expect(runs.every((r) => r.unsynced === 0 && r.error === undefined)).toBe(true);
@@ -192,7 +207,7 @@ describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
       'The run failed: The webgpu backend is not installed: npm install @tensorflow/tfjs-backend-webgpu webgpu. Change the settings and start again.',
     );
     expect(await page.textContent('#run-status')).toMatch(/failed after 0 epochs/);
-    await screenshot(page, '09-run-failed');
+    await screenshot(page, '06-run-failed');
     await page.close();
   });
 
@@ -208,7 +223,7 @@ describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
     expect(await page.locator('.charts svg').nth(1).locator('polyline').count()).toBe(3);
     await page.click('.tabs button:has-text("Backprop")');
     expect(await page.textContent('table.preview[data-sheet="Backprop"] tbody tr:nth-child(1)')).toMatch(/Step/);
-    await screenshot(page, '06-offline-preview');
+    await screenshot(page, '07-offline-preview');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     expect(download.suggestedFilename()).toBe('gradsheet-backprop-40-steps.xlsx');
@@ -226,6 +241,25 @@ describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
     await page.close();
   });
 
+  it('in a plain browser, a run streams into a table, one row per epoch', async () => {
+    const page = await openPane({ host: null });
+    await page.fill('#epochs', '2');
+    await page.fill('#batchSize', '32');
+    await page.selectOption('#optimizer', 'adam');
+    await page.fill('#trainLr', '0.005');
+    await page.selectOption('#schedule', 'none');
+    await page.fill('#limitTrain', '256');
+    await page.fill('#limitTest', '100');
+    await page.click('#start');
+    await page.waitForSelector('#run-status[data-finished="done"]', { timeout: 120_000 });
+    const rows = await page.locator('#epochs-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    expect(rows.map((r) => r[0])).toEqual(['1', '2']);
+    expect(rows[0]?.[2]).toMatch(/^\d+\.\d\d%$/);
+    expect(await page.getAttribute('#report', 'href')).toMatch(/^\/api\/runs\/[0-9a-f-]{36}\/report\.xlsx$/);
+    await screenshot(page, '08-offline-run-table');
+    await page.close();
+  });
+
   it('without office.js (no network) it still starts, and says so when the service stops', async () => {
     const other = await tempDir();
     const second = await startService({ dataDir: other.path, taskpaneDir: dist });
@@ -236,7 +270,7 @@ describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
       await page.click('#download');
       await page.waitForSelector('#notice:not([hidden])');
       expect(await page.textContent('#notice')).toBe('GradSheet’s service is not answering. Start it with “npx gradsheet serve” in a terminal, then try again.');
-      await screenshot(page, '08-service-not-running');
+      await screenshot(page, '09-service-not-running');
       await page.close();
     } finally {
       await second.close().catch(() => {});
