@@ -77,6 +77,14 @@ describe('gradsheet template, a roster of 30', () => {
     expect(table.getCell('B2').protection?.locked).not.toBe(false);
   });
 
+  it('locks the structure: no sheet can be added, removed or renamed, while rows and columns can be inserted on Backprop', async () => {
+    const zip = await JSZip.loadAsync(await readFile(join(dir, 'handout', key.students[0]!.file)));
+    expect(await zip.file('xl/workbook.xml')!.async('string')).toMatch(/<workbookPr [^>]*\/><workbookProtection lockStructure="1"\/><sheets>/);
+    // In OOXML, insertRows="0" means inserting rows is not protected against.
+    expect(await zip.file('xl/worksheets/sheet3.xml')!.async('string')).toMatch(/<sheetProtection sheet="1"[^>]* insertColumns="0" insertRows="0"\/>/);
+    expect(await zip.file('xl/worksheets/sheet2.xml')!.async('string')).not.toMatch(/insertRows/);
+  });
+
   it('keeps every expected value out of the students\' files', async () => {
     for (const student of key.students.slice(0, 5)) {
       const p = student.parameters;

@@ -59,7 +59,7 @@ export async function writeWorkbookPlan(plan: WorkbookPlan, options: WriteOption
 
   // Cached results come from the float64 engine; Excel still recalculates everything on open.
   const charts = new Map(plan.sheets.filter((s) => s.charts.length > 0).map((s) => [s.name, s.charts]));
-  return finishPackage(Buffer.concat(chunks), charts);
+  return finishPackage(Buffer.concat(chunks), charts, { lockStructure: plan.lockStructure === true });
 }
 
 function countRows(sheet: SheetPlan): number {
@@ -94,6 +94,8 @@ async function writeSheet(
       selectUnlockedCells: true,
       formatColumns: true,
       formatRows: true,
+      insertRows: sheet.allowInsertingRowsAndColumns === true,
+      insertColumns: sheet.allowInsertingRowsAndColumns === true,
     });
   }
   for (const merge of sheet.merges ?? []) {

@@ -45,6 +45,7 @@ export function stepsSheet(records: readonly StepRecord[], options: StepsSheetOp
     frozen: { rows: 1, columns: 1 },
     columnWidths: STEP_COLUMNS.map((c, col) => ({ col, width: Math.max(12, c.header.length + 2) })),
     protect: true,
+    ...(options.answers === 'blank' ? { allowInsertingRowsAndColumns: true } : {}),
     blocks: [
       { origin: { row: 0, col: 0 }, rows: [STEP_COLUMNS.map((c): PlanCell => ({ value: c.header, style: STYLE.header }))] },
       { origin: { row: STEP_FIRST_ROW, col: STEP_COL.step }, rows: records.map((r): PlanCell[] => [{ value: r.step }]) },

@@ -41,6 +41,7 @@ describe('buildExercisePlan', () => {
     const expected = answerCells(STEPS).map((a) => `${a.step + 1}:${columnOf(a.quantity)}`).sort();
     expect(answerCellsInPlan.map((c) => `${c.row}:${c.col}`).sort()).toEqual(expected);
     expect(plan.sheets.every((s) => s.protect)).toBe(true);
+    expect(plan.lockStructure).toBe(true);
     const unlockedStyles = Object.entries(plan.styles).filter(([, s]) => s.locked === false).map(([id]) => id);
     expect(allCells().filter((c) => c.style !== undefined && unlockedStyles.includes(c.style)).length).toBe(answerCellsInPlan.length);
   });

@@ -38,7 +38,7 @@ function instructionsSheet(steps: number): SheetPlan {
     'How it is graded: each yellow cell is worth one point.',
     `• It scores when its value matches GradSheet's to a relative ${DEFAULT_RELATIVE_TOLERANCE} and it is a formula. A number typed in scores nothing, even when it is right.`,
     '• A cell computed correctly from your own earlier cells scores, even when one of those cells is wrong: a slip costs you that cell, not everything after it.',
-    'Do not change the parameters, the step numbers or the labels: they are how your work is found and checked. You may insert rows or columns of your own.',
+    `Do not change the parameters, the step numbers or the labels: they are how your work is found and checked. You may insert rows and columns of your own on ${SHEET_NAMES.steps}.`,
   ];
   return {
     name: INSTRUCTIONS_SHEET,
@@ -75,6 +75,7 @@ export function buildExercisePlan(student: ExerciseStudent, parameters: Backprop
     title: `GradSheet backprop exercise: ${student.name}`,
     styles: BACKPROP_STYLES,
     names: parameterNames(),
+    lockStructure: true,
     sheets: [
       instructionsSheet(steps),
       parametersSheet(options, records, {

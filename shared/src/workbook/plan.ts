@@ -116,6 +116,8 @@ export interface SheetPlan {
   readonly charts: readonly ChartPlan[];
   /** When set, the sheet is protected without a password: only cells whose style says `locked: false` can be edited. */
   readonly protect?: boolean;
+  /** With `protect`: rows and columns may still be inserted, so a learner can add working of their own. */
+  readonly allowInsertingRowsAndColumns?: boolean;
 }
 
 /** A workbook-scoped defined name, e.g. LearningRate → Parameters!$B$4. */
@@ -129,4 +131,6 @@ export interface WorkbookPlan {
   readonly styles: Readonly<Record<StyleId, CellStyle>>;
   readonly names: readonly DefinedNamePlan[];
   readonly sheets: readonly SheetPlan[];
+  /** Locks the workbook's structure without a password: sheets cannot be added, removed, renamed or moved. */
+  readonly lockStructure?: boolean;
 }
