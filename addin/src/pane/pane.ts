@@ -217,6 +217,9 @@ async function setUpTraining(host: PaneHost): Promise<void> {
     problem(error) {
       notice(plainMessage(error));
     },
+    reconnecting() {
+      status.textContent = `${status.textContent?.replace(/ \(reconnecting…\)$/, '') ?? ''} (reconnecting…)`;
+    },
   });
 
   const fillDefaults = async (id: string) => {

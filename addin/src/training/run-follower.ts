@@ -12,6 +12,8 @@ export interface FollowerEvents {
   state(state: RunState, error?: string): void;
   finished(done: RunDoneEvent): void;
   problem(error: unknown): void;
+  /** The stream dropped and the browser is reconnecting on its own. */
+  reconnecting(): void;
 }
 
 /**
@@ -99,7 +101,8 @@ export class RunFollower {
         })().catch((error: unknown) => this.events.problem(error));
       },
       lost: (retrying) => {
-        if (!retrying) this.events.problem(new Error('The connection to the service was lost. Reload the pane to pick the run up again.'));
+        if (retrying) this.events.reconnecting();
+        else this.events.problem(new Error('The connection to the service was lost. Reload the pane to pick the run up again.'));
       },
     });
   }
