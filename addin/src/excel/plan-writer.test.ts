@@ -101,6 +101,12 @@ describe('applyWorkbookPlan against the recording fake of Excel', () => {
     const comparison = state.sheets.find((s) => s.name === 'LR Comparison')?.charts[0];
     expect(comparison?.series.map((s) => s.name)).toEqual(['η = 0.1', 'η = 0.2', 'η = 0.5', 'η = 0.8', 'η = 1', 'η = 2']);
     expect(recording.syncs).toBe(2);
+    // Every defined name exists before the first formula that uses it is entered.
+    const calls = recording.batches.flatMap((b) => b.calls);
+    const firstFormula = calls.findIndex((c) => c.startsWith('Range.formulas'));
+    const lastName = calls.map((c) => c.startsWith('Names.add')).lastIndexOf(true);
+    expect(lastName).toBeGreaterThan(0);
+    expect(lastName).toBeLessThan(firstFormula);
   });
 
   it('keeps the number of syncs constant as the step count grows from 10 to 10,000, every request under 5 MB', async () => {

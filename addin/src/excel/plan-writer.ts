@@ -100,8 +100,9 @@ export async function applyWorkbookPlan(context: Excel.RequestContext, plan: Wor
   };
   const calls: WriteCall[] = [
     setup,
-    ...plan.sheets.flatMap((sheet) => sheetCalls(sheet, plan, budget)),
+    // Names before formulas, so that no formula is ever entered with a name Excel does not know yet.
     ...plan.names.map(nameCall),
+    ...plan.sheets.flatMap((sheet) => sheetCalls(sheet, plan, budget)),
     ...plan.sheets.flatMap((sheet) => sheet.charts.map((chart) => chartCall(sheet.name, chart, plan))),
     finish,
   ];
