@@ -73,6 +73,7 @@ describe('gradsheet train', () => {
     [['--model', 'gradsheet-7774', '--schedule', 'cosine'], /--schedule must be one of step, onecycle, none/],
     [['--model', 'gradsheet-7774', '--limit-train', '0'], /--limit-train must be a whole number/],
     [['--model', 'gradsheet-7774', '--lr', '-1'], /lr must be a number greater than 0/],
+    [['--model', 'gradsheet-7774', '--ema-decay', '1'], /--ema-decay must be at least 0 and below 1/],
     [['--epochs', '2'], /required option '--model <id>'/],
   ])('refuses %j with one line and exit status 2', async (args, message) => {
     const result = await gradsheet(['train', ...args, '--run-dir', join(dir, 'never')]);

@@ -33,6 +33,7 @@ interface TrainFlags {
   json?: boolean;
   augment: boolean;
   threads?: string;
+  emaDecay?: string;
 }
 
 /** Replicas by default: one per core, up to four (beyond that the shares of a batch get small). */
@@ -57,6 +58,11 @@ export function trainRequestFromFlags(flags: TrainFlags): TrainRequest {
   if (flags.limitTrain !== undefined) request.limitTrain = parseInteger('--limit-train', flags.limitTrain, 1, 60_000);
   if (flags.limitTest !== undefined) request.limitTest = parseInteger('--limit-test', flags.limitTest, 1, 10_000);
   if (flags.backend !== undefined) request.backend = choice<BackendChoice>('--backend', flags.backend, BACKENDS);
+  if (flags.emaDecay !== undefined) {
+    const decay = parseNumber('--ema-decay', flags.emaDecay);
+    if (!(decay >= 0 && decay < 1)) throw new UsageError(`--ema-decay must be at least 0 and below 1, got ${flags.emaDecay}`);
+    request.emaDecay = decay;
+  }
   request.threads = flags.threads === undefined ? defaultThreads() : parseInteger('--threads', flags.threads, 1, TRAIN_LIMITS.maxThreads);
   return request;
 }
@@ -101,6 +107,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--backend <name>', BACKENDS.join(' | '), 'auto')
     .option('--run-dir <dir>', 'where to keep config, metrics.jsonl and weights (default: runs/<model>-<time>)')
     .option('--threads <n>', `replicas training in parallel on their own threads (default: one per core, up to 4; at most ${TRAIN_LIMITS.maxThreads})`)
+    .option('--ema-decay <x>', "evaluate and keep a moving average of the weights with this decay, 0 for the weights as trained (default: the model's)")
     .option('--no-augment', 'train without random rotation and affine augmentation')
     .option('--json', 'print one JSON object per epoch on stdout and nothing else')
     .action(async (flags: TrainFlags) => {

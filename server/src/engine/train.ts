@@ -36,6 +36,7 @@ export interface TrainData {
 }
 
 import { CLASSES, PIXELS, SIDE, trainingLoss } from './replica.js';
+import { WeightAverage } from './weight-average.js';
 const EVAL_BATCH = 1000;
 
 /** Trains a model on MNIST as `config` says, one epoch at a time; returns the model and every epoch's metrics. */
@@ -58,6 +59,7 @@ export async function trainModel(
   const optimizer = config.optimizer === 'sgd' ? tf.train.momentum(config.lr, config.momentum) : tf.train.adam(config.lr);
   const testInputs = normaliseAll(data.test, testCount);
   const history: EpochMetrics[] = [];
+  const average = config.emaDecay > 0 ? new WeightAverage(config.emaDecay) : null;
   const stepper: Stepper =
     config.threads > 1 ? await ParallelStepper.start(model, optimizer, spec, config.backend, random, config.threads) : singleThreadStepper(model, optimizer);
 
@@ -75,6 +77,7 @@ export async function trainModel(
         const indices = order.subarray(batch * config.batchSize, Math.min(trainCount, (batch + 1) * config.batchSize));
         const { inputs, labels } = makeBatch(data.train, indices, config.augment ? random : null);
         const { loss: batchLoss, correct: batchCorrect } = await stepper.step(inputs, labels);
+        await average?.update(model);
         lossSum += batchLoss * indices.length;
         correct += batchCorrect;
         hooks.onBatch?.({
@@ -88,22 +91,27 @@ export async function trainModel(
         });
       }
       const trainSeconds = (performance.now() - started) / 1000;
-      const evaluation = await evaluate(model, testInputs, data.test.labels, testCount);
-      const metrics: EpochMetrics = {
-        epoch: epoch + 1,
-        trainLoss: lossSum / trainCount,
-        trainAcc: correct / trainCount,
-        testLoss: evaluation.loss,
-        testAcc: evaluation.correct / testCount,
-        testCorrect: evaluation.correct,
-        testCount,
-        lr,
-        seconds: (performance.now() - started) / 1000,
-        imagesPerSecond: trainCount / trainSeconds,
+      // With averaging, the averaged weights are what is evaluated and what the hook saves.
+      const finishEpoch = async () => {
+        const evaluation = await evaluate(model, testInputs, data.test.labels, testCount);
+        const metrics: EpochMetrics = {
+          epoch: epoch + 1,
+          trainLoss: lossSum / trainCount,
+          trainAcc: correct / trainCount,
+          testLoss: evaluation.loss,
+          testAcc: evaluation.correct / testCount,
+          testCorrect: evaluation.correct,
+          testCount,
+          lr,
+          seconds: (performance.now() - started) / 1000,
+          imagesPerSecond: trainCount / trainSeconds,
+        };
+        history.push(metrics);
+        await hooks.onEpoch?.(metrics, model);
       };
-      history.push(metrics);
-      await hooks.onEpoch?.(metrics, model);
+      await (average ? average.apply(model, finishEpoch) : finishEpoch());
     }
+    average?.install(model);
   } finally {
     await stepper.close();
     optimizer.dispose();

@@ -61,6 +61,7 @@ const configSchema = {
     backend: string,
     augment: { type: 'boolean' },
     threads: integer,
+    emaDecay: number,
   },
 } as const;
 
@@ -121,5 +122,6 @@ export const createRunBody = {
     limitTrain: { type: 'integer', minimum: 1, maximum: 60_000 },
     limitTest: { type: 'integer', minimum: 1, maximum: 10_000 },
     backend: { type: 'string', enum: BACKENDS },
+    emaDecay: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
   },
 } as const;

@@ -44,6 +44,8 @@ export interface TrainingDefaults {
   /** StepLR: multiply the rate by `gamma` every `stepSize` epochs. */
   readonly stepSize?: number;
   readonly gamma?: number;
+  /** Evaluate and keep an exponential moving average of the weights with this decay; 0 or absent: off. */
+  readonly emaDecay?: number;
 }
 
 export interface ModelSpec {

@@ -16,7 +16,7 @@ export const RUN_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a
 
 /** Body of `POST /api/runs`: the training settings a caller chooses. Unknown fields are refused. */
 export type CreateRunRequest = Pick<TrainConfig, 'model' | 'epochs' | 'batchSize' | 'optimizer' | 'lr' | 'schedule' | 'seed'> &
-  Partial<Pick<TrainConfig, 'limitTrain' | 'limitTest' | 'backend'>>;
+  Partial<Pick<TrainConfig, 'limitTrain' | 'limitTest' | 'backend' | 'emaDecay'>>;
 
 export interface CreateRunResponse {
   readonly id: string;

@@ -38,6 +38,12 @@ export interface TrainConfig {
    * (data parallelism; BatchNorm then normalises each share by its own statistics).
    */
   readonly threads: number;
+  /**
+   * Polyak averaging: each epoch is evaluated, and its weights kept, as an
+   * exponential moving average of the weights after every step, with this decay
+   * (0: off, the weights as trained).
+   */
+  readonly emaDecay: number;
 }
 
 export type TrainRequest = Partial<Omit<TrainConfig, 'model'>> & { readonly model: string };
@@ -81,6 +87,8 @@ export function resolveTrainConfig(request: TrainRequest, model: ModelSpec): Tra
   if (!(momentum >= 0 && momentum < 1)) throw invalidInput(`momentum must be in [0, 1), got ${momentum}`);
   const gamma = request.gamma ?? t.gamma ?? 0.1;
   if (!(gamma > 0 && gamma <= 1)) throw invalidInput(`gamma must be in (0, 1], got ${gamma}`);
+  const emaDecay = request.emaDecay ?? t.emaDecay ?? 0;
+  if (!(emaDecay >= 0 && emaDecay < 1)) throw invalidInput(`EMA decay must be in [0, 1), got ${emaDecay}`);
   const config: TrainConfig = {
     model: model.id,
     epochs: whole('epochs', request.epochs ?? t.epochs, 1, TRAIN_LIMITS.maxEpochs),
@@ -95,6 +103,7 @@ export function resolveTrainConfig(request: TrainRequest, model: ModelSpec): Tra
     backend: oneOf('backend', request.backend ?? 'auto', BACKENDS),
     augment: request.augment ?? true,
     threads: whole('threads', request.threads ?? 1, 1, TRAIN_LIMITS.maxThreads),
+    emaDecay,
   };
   const limits: { limitTrain?: number; limitTest?: number } = {};
   if (request.limitTrain !== undefined) limits.limitTrain = whole('limit-train', request.limitTrain, 1, 60_000);
