@@ -9,7 +9,7 @@ import { readKeyFile } from '../teacher/key-file.js';
 import { writeWorkbookPlan } from '../xlsx/exceljs-writer.js';
 import { parseNumber } from './parse.js';
 import { progressBar } from './progress.js';
-import { UsageError } from './usage-error.js';
+import { PartialFailure, UsageError } from './usage-error.js';
 
 /** Exit status when grades.xlsx was written but some files could not be graded (each is in the report). */
 export const EXIT_SOME_FILES_FAILED = 3;
@@ -77,6 +77,6 @@ export function registerGradeCommand(program: Command): void {
             : '') +
           '\n',
       );
-      if (failures.length > 0) process.exitCode = EXIT_SOME_FILES_FAILED;
+      if (failures.length > 0) throw new PartialFailure(EXIT_SOME_FILES_FAILED, `${failures.length} files could not be graded`);
     });
 }

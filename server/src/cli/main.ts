@@ -6,7 +6,7 @@ import { registerModelsCommands } from './models-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerTemplateCommand } from './template-command.js';
 import { registerGradeCommand } from './grade-command.js';
-import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './usage-error.js';
+import { EXIT_FAILURE, EXIT_USAGE, PartialFailure, UsageError } from './usage-error.js';
 
 /** Errors that mean "the input was wrong" rather than "GradSheet broke". */
 function isUsageProblem(error: unknown): boolean {
@@ -38,9 +38,9 @@ export function buildProgram(): Command {
 export async function runCli(argv: readonly string[]): Promise<number> {
   try {
     await buildProgram().parseAsync([...argv], { from: 'user' });
-    // A command that finished with something to report (grade: some files failed) sets process.exitCode.
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return 0;
   } catch (error) {
+    if (error instanceof PartialFailure) return error.exitCode;
     if (error instanceof CommanderError) {
       // Commander has already printed its message (or the help text).
       return error.exitCode === 0 ? 0 : EXIT_USAGE;

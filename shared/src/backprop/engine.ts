@@ -108,11 +108,28 @@ export function updateRule(weight: number, learningRate: number, gradient: numbe
 
 /** Forward pass and chain-rule gradients for one set of weights. */
 export function forwardBackward(w: Weights, inputs: Pair, targets: Pair): StepQuantities {
-  const v = { w, i1: inputs[0], i2: inputs[1], t1: targets[0], t2: targets[1] } as Record<string, unknown>;
-  for (const quantity of FORWARD_QUANTITIES) v[quantity] = FORWARD_RULES[quantity](v as unknown as NetworkValues);
-  const values = v as unknown as NetworkValues & { readonly eTotal: number };
-  const gradients = [1, 2, 3, 4, 5, 6, 7, 8].map((k) => gradientRule(k, values)) as unknown as Weights;
-  const { h1, aH1, h2, aH2, o1, aO1, o2, aO2, e1, e2, eTotal } = values;
+  // Filled in computation order: each rule reads only quantities computed before it.
+  const v: { -readonly [K in keyof NetworkValues]: NetworkValues[K] } & { eTotal: number } = {
+    w,
+    i1: inputs[0],
+    i2: inputs[1],
+    t1: targets[0],
+    t2: targets[1],
+    h1: NaN,
+    aH1: NaN,
+    h2: NaN,
+    aH2: NaN,
+    o1: NaN,
+    aO1: NaN,
+    o2: NaN,
+    aO2: NaN,
+    e1: NaN,
+    e2: NaN,
+    eTotal: NaN,
+  };
+  for (const quantity of FORWARD_QUANTITIES) v[quantity] = FORWARD_RULES[quantity](v);
+  const gradients = [1, 2, 3, 4, 5, 6, 7, 8].map((k) => gradientRule(k, v)) as unknown as Weights;
+  const { h1, aH1, h2, aH2, o1, aO1, o2, aO2, e1, e2, eTotal } = v;
   return { h1, aH1, h2, aH2, o1, aO1, o2, aO2, e1, e2, eTotal, gradients };
 }
 
