@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildBackpropWorkbookPlan, DEFAULT_BACKPROP_WORKBOOK_OPTIONS, EPOCH_COLUMNS, type RunView } from '@gradsheet/shared';
 import type { FakeWorkbookState } from '../addin/test/fake-excel.js';
 import { hasChromium, launchChromium, OFFICE_JS, screenshot, sheetHtml, type Browser } from './support/browser.js';
@@ -43,12 +43,18 @@ afterAll(async () => {
   await dir?.remove();
 });
 
+/** Uncaught exceptions in any page: a test fails if its page threw. */
+const pageErrors: string[] = [];
+afterEach(() => {
+  expect(pageErrors.splice(0)).toEqual([]);
+});
+
 type Host = { host: 'Excel' | null; excelApi?: number } | 'no office.js';
 
 /** A new tab (fresh sessionStorage, so a fresh fake workbook) on the pane, as the given host. */
 async function openPane(host: Host, url = service.url): Promise<Page> {
   const page = await browser.context.newPage();
-  page.on('pageerror', (error) => console.error('page error:', error));
+  page.on('pageerror', (error) => pageErrors.push(error.message));
   if (host === 'no office.js') {
     // Offline, the CDN cannot be reached: office.js never loads.
     await page.route(OFFICE_JS, (route) => route.abort('internetdisconnected'));
@@ -197,6 +203,7 @@ describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
     await waitFor('the run to fail', async () => (await getRun(service.url, runId)).state === 'failed');
     // The pane was following this run when it was reloaded: its workbook settings say so.
     const page = await browser.context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.addInitScript(
       `sessionStorage.setItem('fake-excel.settings', ${JSON.stringify(JSON.stringify({ 'gradsheet.followedRun': JSON.stringify({ runId }) }))}); window.__officeStub = { host: 'Excel' };`,
     );

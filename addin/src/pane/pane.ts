@@ -85,6 +85,8 @@ function setUpBackprop(host: PaneHost): void {
     progress.removeAttribute('value');
     status.textContent = 'Computing the workbook…';
     try {
+      // Let the page paint the progress bar before the engine computes every step.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       const plan = buildBackpropWorkbookPlan(read());
       const result = await host.run((context) =>
         applyWorkbookPlan(context, plan, {
