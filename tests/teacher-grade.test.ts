@@ -21,7 +21,7 @@ import { convertAllTo, numberAt, recalculateToCsv } from './support/libreoffice.
 /**
  * A class of 30: the real `gradsheet template`, submissions filled in as students
  * would (correct, typed numbers, one slip upstream, another student's file, inserted
- * rows, half done), recalculated and saved by LibreOffice so that they carry cached
+ * rows, half done, an edited parameter), recalculated and saved by LibreOffice so that they carry cached
  * values as Excel-saved files do, then the real `gradsheet grade`, whose every score
  * is checked against what each submission was made to deserve.
  */
@@ -67,6 +67,13 @@ const SCENARIOS: Record<string, Scenario> = {
   s27: { fill: () => ({ insertRowAndColumn: true }), points: TOTAL, counts: { correct: TOTAL } },
   s28: { fill: () => ({ stepsFilled: 1 }), points: 19, counts: { correct: 19, empty: TOTAL - 19 } },
   s29: { fill: () => ({ slips: new Set([`${STEPS - 1}:eTotal`]) }), points: TOTAL - 1, counts: { wrong: 1, correct: TOTAL - 1 } },
+  // Edited i1: every formula follows it, so every cell is right for the file's own parameters, which are nobody's.
+  s30: {
+    fill: () => ({ parameterEdits: new Map([['i1', 0.123]]) }),
+    points: TOTAL,
+    counts: { correct: TOTAL },
+    flags: ['its parameters belong to nobody on the roster'],
+  },
 };
 const scenarioOf = (id: string): Scenario => SCENARIOS[id] ?? { fill: () => ({}), points: TOTAL, counts: { correct: TOTAL } };
 
@@ -118,7 +125,7 @@ describe('gradsheet grade, a class of 30 recalculated in LibreOffice', () => {
   it('grades every file and exits 0', () => {
     expect(gradeRun.stderr).toBe('');
     expect(gradeRun.code).toBe(0);
-    expect(gradeRun.stdout).toMatch(/^Graded 30 of 30 files, 1 flagged; wrote .*grades\.xlsx and 30 feedback copies/);
+    expect(gradeRun.stdout).toMatch(/^Graded 30 of 30 files, 2 flagged; wrote .*grades\.xlsx and 30 feedback copies/);
     expect(summary.size).toBe(30);
   });
 

@@ -19,6 +19,8 @@ export interface FillOptions {
   readonly insertRowAndColumn?: boolean;
   /** Write this id into the Student id cell (a student who took someone else's file). */
   readonly studentId?: string;
+  /** Change parameters on the Parameters sheet, by label (e.g. "i1"), as a student who unprotected it might. */
+  readonly parameterEdits?: ReadonlyMap<string, number>;
 }
 
 const FIRST_DATA_ROW = 2; // one-based: row 1 holds the headers
@@ -49,12 +51,13 @@ export async function fillExercise(templatePath: string, outPath: string, steps:
     const formula = studentFormula(cell, (quantity, rowOffset = 0) => at({ step: cell.step, quantity }, rowOffset));
     target.value = { formula: options.slips?.has(key) ? `${formula}+0.1` : formula } as ExcelJS.CellFormulaValue;
   }
-  if (options.studentId !== undefined) {
-    const parameters = workbook.getWorksheet('Parameters')!;
-    parameters.eachRow((row) => {
-      if (row.getCell(1).value === 'Student id') row.getCell(2).value = options.studentId!;
-    });
-  }
+  const parameters = workbook.getWorksheet('Parameters')!;
+  parameters.eachRow((row) => {
+    const label = String(row.getCell(1).value);
+    if (label === 'Student id' && options.studentId !== undefined) row.getCell(2).value = options.studentId;
+    const edit = options.parameterEdits?.get(label);
+    if (edit !== undefined) row.getCell(2).value = edit;
+  });
   await workbook.xlsx.writeFile(outPath);
 }
 
