@@ -27,6 +27,7 @@ const config: TrainConfig = {
   backend: 'auto',
   augment: true,
   threads: 2,
+  emaDecay: 0.999,
 };
 
 /** Full-precision numbers, as a real run logs them: the table must keep every digit LibreOffice can show. */

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EpochMetrics, TrainConfig } from '@gradsheet/shared';
 import { RunDirectory } from './run-directory.js';
 
-const config = { model: 'm', epochs: 2, batchSize: 8, optimizer: 'sgd', lr: 0.1, schedule: 'none', momentum: 0.9, stepSize: 10, gamma: 0.1, seed: 1, backend: 'wasm', augment: false, threads: 1 } satisfies TrainConfig;
+const config = { model: 'm', epochs: 2, batchSize: 8, optimizer: 'sgd', lr: 0.1, schedule: 'none', momentum: 0.9, stepSize: 10, gamma: 0.1, seed: 1, backend: 'wasm', augment: false, threads: 1, emaDecay: 0 } satisfies TrainConfig;
 const metrics = (epoch: number): EpochMetrics => ({
   epoch, trainLoss: 1 / epoch, trainAcc: 0.5, testLoss: 0.4, testAcc: 0.9, testCorrect: 90, testCount: 100, lr: 0.1, seconds: 1, imagesPerSecond: 100,
 });

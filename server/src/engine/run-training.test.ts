@@ -62,7 +62,8 @@ describe('runTraining', () => {
     const inputs = new Float32Array(300 * 784);
     for (let i = 0; i < 300; i++) normaliseImage(test.images, i * 784, 28, inputs, i * 784, null);
     const predicted = tf.tidy(() => (model.predict(tf.tensor4d(inputs, [300, 28, 28, 1])) as tf.Tensor).argMax(-1).dataSync());
-    const correct = predicted.reduce((n, label, i) => n + (label === test.labels[i] ? 1 : 0), 0);
+    let correct = 0;
+    predicted.forEach((label, i) => (correct += label === test.labels[i] ? 1 : 0));
     expect(correct).toBe(last.testCorrect);
   });
 });

@@ -20,6 +20,7 @@ const config: TrainConfig = {
   backend: 'auto',
   augment: true,
   threads: 2,
+  emaDecay: 0.999,
 };
 
 const metrics: EpochMetrics[] = [

@@ -190,6 +190,7 @@ function buildRunSheet(input: TrainingReportInput, totalParams: number, totalPar
     ['Backend', { value: backend }],
     ['Threads', { value: config.threads }],
     ['Augmentation', { value: config.augment ? 'on' : 'off' }],
+    ['Weight averaging (EMA decay)', { value: config.emaDecay > 0 ? config.emaDecay : 'off' }],
   ];
   const results = resultRows(metrics);
   const settingsRow = RUN_RESULTS_ROW + 1 + results.length + 1;
