@@ -71,6 +71,8 @@ export interface FakeSheet {
   merges: FakeArea[];
   charts: FakeChart[];
   protected: boolean;
+  /** What protect() was given, when it was given anything. */
+  protectionOptions?: Record<string, boolean>;
 }
 
 export interface FakeWorkbookState {
@@ -78,6 +80,8 @@ export interface FakeWorkbookState {
   /** Defined name → the area it refers to. */
   names: Record<string, FakeArea>;
   activeSheet?: string;
+  /** Review > Protect Workbook: sheets cannot be added, removed or renamed. */
+  structureLocked?: boolean;
 }
 
 export interface FakeBatch {
@@ -211,10 +215,38 @@ function requireLoaded(target: { loaded: boolean }, what: string): void {
 export class FakeWorkbook {
   readonly worksheets: FakeWorksheetCollection;
   readonly names: FakeNamedItemCollection;
+  readonly protection: { protect(password?: string): void; unprotect(password?: string): void; readonly protected: boolean; load(properties?: unknown): unknown };
   constructor(private readonly context: FakeRequestContext) {
     this.worksheets = new FakeWorksheetCollection(context);
     this.names = new FakeNamedItemCollection(context);
+    const loadState = { loaded: false };
+    this.protection = {
+      protect() {
+        context.record('Workbook.protection.protect', 0, true);
+        if (context.state.structureLocked) context.fail('InvalidOperation', 'the workbook is protected already');
+        context.state.structureLocked = true;
+      },
+      unprotect() {
+        context.record('Workbook.protection.unprotect', 0, true);
+        context.state.structureLocked = false;
+      },
+      get protected() {
+        requireLoaded(loadState, 'WorkbookProtection.protected');
+        return context.state.structureLocked === true;
+      },
+      load() {
+        context.willLoad(loadState);
+        return this;
+      },
+    };
   }
+}
+
+/** Changing the set of sheets in a workbook whose structure is protected fails, as in Excel. */
+function checkStructure(context: FakeRequestContext, what: string): boolean {
+  if (!context.state.structureLocked) return true;
+  context.fail('AccessDenied', `the workbook's structure is protected: cannot ${what}`);
+  return false;
 }
 
 export class FakeWorksheetCollection {
@@ -224,6 +256,7 @@ export class FakeWorksheetCollection {
 
   add(name: string): FakeWorksheet {
     this.context.record(`Worksheets.add ${name}`, size(name), true);
+    if (!checkStructure(this.context, `add sheet "${name}"`)) return new FakeWorksheet(this.context, name);
     if (this.context.sheetState(name)) this.context.fail('ItemAlreadyExists', `a sheet named "${name}" exists`);
     else this.context.state.sheets.push(newSheet(name));
     return new FakeWorksheet(this.context, name);
@@ -258,7 +291,7 @@ export class FakeWorksheetCollection {
 export class FakeWorksheet {
   readonly loadState = { loaded: false };
   readonly charts: FakeChartCollection;
-  readonly protection: { protect(): void; unprotect(): void; readonly protected: boolean };
+  readonly protection: { protect(options?: Record<string, boolean>): void; unprotect(): void; readonly protected: boolean };
   readonly freezePanes: { freezeAt(range: FakeRange | string): void; freezeRows(count?: number): void; freezeColumns(count?: number): void };
   /** The sheet's name when this object was made; renaming follows the state. */
   private current: string;
@@ -272,9 +305,12 @@ export class FakeWorksheet {
     this.charts = new FakeChartCollection(context, () => this.state());
     const sheet = this;
     this.protection = {
-      protect() {
-        context.record(`Worksheet.protection.protect ${sheet.current}`, 0, true);
-        sheet.state().protected = true;
+      protect(options?: Record<string, boolean>) {
+        context.record(`Worksheet.protection.protect ${sheet.current}`, size(options), true);
+        const state = sheet.state();
+        if (state.protected) context.fail('InvalidOperation', `sheet "${state.name}" is protected already`);
+        state.protected = true;
+        if (options !== undefined) state.protectionOptions = options;
       },
       unprotect() {
         context.record(`Worksheet.protection.unprotect ${sheet.current}`, 0, true);
@@ -320,6 +356,7 @@ export class FakeWorksheet {
 
   set name(value: string) {
     this.context.record(`Worksheet.name ${this.current} → ${value}`, size(value), true);
+    if (!checkStructure(this.context, `rename sheet "${this.current}"`)) return;
     if (this.context.sheetState(value)) this.context.fail('ItemAlreadyExists', `a sheet named "${value}" exists`);
     this.state().name = value;
     this.current = value;
@@ -373,6 +410,7 @@ export class FakeWorksheet {
 
   delete(): void {
     this.context.record(`Worksheet.delete ${this.current}`, 0, true);
+    if (!checkStructure(this.context, `delete sheet "${this.current}"`)) return;
     const sheets = this.context.state.sheets;
     if (sheets.length <= 1) {
       this.context.fail('InvalidOperation', 'a workbook must keep at least one sheet');

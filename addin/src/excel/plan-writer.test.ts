@@ -7,7 +7,7 @@ import {
   type WorkbookPlan,
 } from '@gradsheet/shared';
 import { emptyWorkbook, FakeRequestContext, newRecording, FAKE_REQUEST_LIMIT, type FakeArea, type FakeCell, type FakeWorkbookState } from '../../test/fake-excel.js';
-import { applyWorkbookPlan, NamesTakenError, type ApplyPlanOptions } from './plan-writer.js';
+import { applyWorkbookPlan, NamesTakenError, WorkbookProtectedError, type ApplyPlanOptions } from './plan-writer.js';
 
 const plan = (steps: number) => buildBackpropWorkbookPlan({ ...DEFAULT_BACKPROP_WORKBOOK_OPTIONS, steps });
 
@@ -70,6 +70,7 @@ function expectPlanApplied(state: FakeWorkbookState, workbook: WorkbookPlan): vo
       expect(cell(fill.origin.row + fill.results.length, fill.origin.col).formulaR1C1).toBeUndefined();
     }
     expect(sheet.protected).toBe(sheetPlan.protect === true);
+    expect(sheet.protectionOptions).toEqual(sheetPlan.protect && sheetPlan.allowInsertingRowsAndColumns ? { allowInsertRows: true, allowInsertColumns: true } : undefined);
     expect(sheet.frozen).toEqual(sheetPlan.frozen && (sheetPlan.frozen.rows > 0 || sheetPlan.frozen.columns > 0) ? sheetPlan.frozen : undefined);
     expect(sheet.tabColor).toBe(sheetPlan.tabColor === undefined ? undefined : `#${sheetPlan.tabColor}`);
     expect(Object.keys(sheet.columnWidths).map(Number).sort((a, b) => a - b)).toEqual((sheetPlan.columnWidths ?? []).map((w) => w.col).sort((a, b) => a - b));
@@ -84,6 +85,7 @@ function expectPlanApplied(state: FakeWorkbookState, workbook: WorkbookPlan): vo
   }
   expect(state.names).toEqual(Object.fromEntries(workbook.names.map((n) => [n.name, areaOf(n.refersTo)])));
   expect(state.activeSheet).toBe(workbook.sheets[0]?.name);
+  expect(state.structureLocked === true).toBe(workbook.lockStructure === true);
 }
 
 describe('applyWorkbookPlan against the recording fake of Excel', () => {
@@ -160,6 +162,21 @@ describe('applyWorkbookPlan against the recording fake of Excel', () => {
     const replaced = await build(plan(30), first.state, { replaceExisting: true });
     expectPlanApplied(replaced.state, plan(30));
     expect(replaced.recording.syncs).toBe(2);
+  });
+
+  it('locks the workbook structure last and lets rows and columns be inserted where the plan says', async () => {
+    const base = plan(30);
+    const workbook: WorkbookPlan = {
+      ...base,
+      lockStructure: true,
+      sheets: base.sheets.map((s) => (s.name === 'Backprop' ? { ...s, allowInsertingRowsAndColumns: true } : s)),
+    };
+    const { state, recording } = await build(workbook);
+    expectPlanApplied(state, workbook);
+    const calls = recording.batches.flatMap((b) => b.calls);
+    expect(calls.at(-1)).toBe('Workbook.protection.protect');
+    // A second build into that workbook is refused before anything is written.
+    await expect(build(plan(30), state, { replaceExisting: true })).rejects.toBeInstanceOf(WorkbookProtectedError);
   });
 
   it('reports progress from checking to done', async () => {

@@ -40,6 +40,14 @@ export interface ApplyPlanResult {
   readonly requestBytes: readonly number[];
 }
 
+/** Review > Protect Workbook is on: no sheet can be added. */
+export class WorkbookProtectedError extends Error {
+  override readonly name = 'WorkbookProtectedError';
+  constructor() {
+    super('the workbook structure is protected');
+  }
+}
+
 /** The workbook already holds sheets or names the plan would create. */
 export class NamesTakenError extends Error {
   override readonly name = 'NamesTakenError';
@@ -68,7 +76,9 @@ export async function applyWorkbookPlan(context: Excel.RequestContext, plan: Wor
   // Sync 1: which of the plan's sheets and names exist already.
   const existingSheets = plan.sheets.map((sheet) => ({ name: sheet.name, item: context.workbook.worksheets.getItemOrNullObject(sheet.name) }));
   const existingNames = plan.names.map((n) => ({ name: n.name, item: context.workbook.names.getItemOrNullObject(n.name) }));
+  const structure = context.workbook.protection.load('protected');
   await context.sync();
+  if (structure.protected) throw new WorkbookProtectedError();
   const takenSheets = existingSheets.filter((s) => !s.item.isNullObject);
   const takenNames = existingNames.filter((n) => !n.item.isNullObject);
   if ((takenSheets.length > 0 || takenNames.length > 0) && !options.replaceExisting) {
@@ -89,13 +99,20 @@ export async function applyWorkbookPlan(context: Excel.RequestContext, plan: Wor
     },
   };
   const finish: WriteCall = {
-    bytes: CALL_OVERHEAD_BYTES * (plan.sheets.length + retired.length + 1),
-    run(_ctx, sheets) {
+    bytes: CALL_OVERHEAD_BYTES * (plan.sheets.length + retired.length + 2),
+    run(ctx, sheets) {
       // Protection last: a protected sheet refuses the writes above.
-      for (const sheet of plan.sheets) if (sheet.protect) sheetOf(sheets, sheet.name).protection.protect();
+      for (const sheet of plan.sheets) {
+        if (!sheet.protect) continue;
+        const protection = sheetOf(sheets, sheet.name).protection;
+        if (sheet.allowInsertingRowsAndColumns) protection.protect({ allowInsertRows: true, allowInsertColumns: true });
+        else protection.protect();
+      }
       for (const { item } of retired) item.delete();
       const first = plan.sheets[0];
       if (first) sheetOf(sheets, first.name).activate();
+      // Last of all: once the structure is locked, no sheet can be added, deleted or renamed.
+      if (plan.lockStructure) ctx.workbook.protection.protect();
     },
   };
   const calls: WriteCall[] = [

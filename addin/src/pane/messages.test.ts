@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { invalidInput } from '@gradsheet/shared';
-import { NamesTakenError } from '../excel/plan-writer.js';
+import { NamesTakenError, WorkbookProtectedError } from '../excel/plan-writer.js';
 import { SERVICE_DOWN, ServiceError } from '../service/client.js';
 import { backpropOptions } from './backprop-form.js';
 import { plainMessage } from './messages.js';
@@ -12,6 +12,10 @@ describe('plainMessage', () => {
     expect(plainMessage(new NamesTakenError(['Parameters'], ['LearningRate', 'Input_i1']))).toBe(
       'This workbook already has sheet named “Parameters” and the defined names “LearningRate”, “Input_i1”. Press “Replace them” to build over them, or open a blank workbook and build there.',
     );
+  });
+
+  it('says how to unprotect a workbook whose structure is locked', () => {
+    expect(plainMessage(new WorkbookProtectedError())).toMatch(/structure is protected.*Review > Protect Workbook/);
   });
 
   it('passes the service’s own sentence through, and says plainly when it is not running', () => {

@@ -1,5 +1,5 @@
 import { GradSheetError } from '@gradsheet/shared';
-import { NamesTakenError } from '../excel/plan-writer.js';
+import { NamesTakenError, WorkbookProtectedError } from '../excel/plan-writer.js';
 import { ServiceError } from '../service/client.js';
 
 /** What the pane says when Excel lacks the API GradSheet needs. */
@@ -14,6 +14,9 @@ export function plainMessage(error: unknown): string {
     const sheets = error.sheets.length > 0 ? `sheet${error.sheets.length > 1 ? 's' : ''} named ${list(error.sheets)}` : '';
     const names = error.definedNames.length > 0 ? `the defined name${error.definedNames.length > 1 ? 's' : ''} ${list(error.definedNames)}` : '';
     return `This workbook already has ${[sheets, names].filter(Boolean).join(' and ')}. Press “Replace them” to build over them, or open a blank workbook and build there.`;
+  }
+  if (error instanceof WorkbookProtectedError) {
+    return 'This workbook’s structure is protected, so GradSheet cannot add its sheets. Unprotect it (Review > Protect Workbook) or open a blank workbook, then try again.';
   }
   if (error instanceof ServiceError) return error.message;
   if (error instanceof GradSheetError) return sentence(error.message);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EPOCH_COLUMNS, resolveTrainConfig, getModel, type EpochMetrics, type RunView } from '@gradsheet/shared';
 import { emptyWorkbook, FakeRequestContext, newRecording, type FakeWorkbookState } from '../../test/fake-excel.js';
-import { NamesTakenError } from '../excel/plan-writer.js';
+import { NamesTakenError, WorkbookProtectedError } from '../excel/plan-writer.js';
 import { ExcelEpochSink, modelSheetName, runSheetName, type ExcelRun } from './excel-epoch-sink.js';
 
 const RUN_ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
@@ -108,5 +108,11 @@ describe('ExcelEpochSink', () => {
     const state = emptyWorkbook();
     await new ExcelEpochSink(excel(state).run).prepare(view, false);
     await expect(new ExcelEpochSink(excel(state).run).prepare(view, false)).rejects.toBeInstanceOf(NamesTakenError);
+  });
+
+  it('says so when the workbook structure is protected', async () => {
+    const state = { ...emptyWorkbook(), structureLocked: true };
+    await expect(new ExcelEpochSink(excel(state).run).prepare(view, false)).rejects.toBeInstanceOf(WorkbookProtectedError);
+    expect(state.sheets.map((s) => s.name)).toEqual(['Sheet1']);
   });
 });

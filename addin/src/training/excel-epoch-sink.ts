@@ -13,7 +13,7 @@ import {
   type RunView,
   type SheetPlan,
 } from '@gradsheet/shared';
-import { addLineChart, DEFAULT_MAX_REQUEST_BYTES, NamesTakenError, sheetCalls, type SheetTable } from '../excel/plan-writer.js';
+import { addLineChart, DEFAULT_MAX_REQUEST_BYTES, NamesTakenError, sheetCalls, WorkbookProtectedError, type SheetTable } from '../excel/plan-writer.js';
 import type { EpochSink } from './epoch-sink.js';
 
 /** `Excel.run`, passed in so that tests and the browser stub can give their own. */
@@ -61,6 +61,7 @@ export class ExcelEpochSink implements EpochSink {
       const sheets = context.workbook.worksheets;
       const runSheet = sheets.getItemOrNullObject(runName);
       const modelSheet = sheets.getItemOrNullObject(modelName);
+      const structure = context.workbook.protection.load('protected');
       await context.sync();
       const taken = [runSheet, modelSheet].filter((s) => !s.isNullObject);
       if (taken.length > 0 && !resuming) throw new NamesTakenError([runName, modelName].filter((_, i) => ![runSheet, modelSheet][i]?.isNullObject), []);
@@ -76,6 +77,7 @@ export class ExcelEpochSink implements EpochSink {
         return epochs;
       }
 
+      if (structure.protected) throw new WorkbookProtectedError();
       const report = trainingReportPlan({ runId: view.id, config: view.config, metrics: [], state: view.state, createdAt: view.createdAt });
       const sheetPlan = (name: string): SheetPlan => {
         const found = report.sheets.find((s) => s.name === name);
