@@ -138,6 +138,7 @@ describe('gradsheet grade, a class of 30 recalculated in LibreOffice', () => {
       const column = { correct: 'Correct', 'carried-forward': 'Carried forward', typed: 'Typed numbers', wrong: 'Wrong', empty: 'Empty' }[verdict]!;
       expect(row[column], `${id}: ${column}`).toBe(count);
     }
+    expect(row.Feedback).toBe(`grades-feedback/${id}-feedback.xlsx`);
     const flags = row.Flags;
     if (scenario.flags) for (const flag of scenario.flags) expect(String(flags)).toContain(flag);
     else expect(flags).toBeNull();

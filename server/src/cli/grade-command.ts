@@ -63,7 +63,11 @@ export function registerGradeCommand(program: Command): void {
         bar.stop();
       }
       for (const line of failures) process.stderr.write(line);
-      await writeFileAtomic(out, await writeWorkbookPlan(buildGradesPlan(outcomes, key, relativeTolerance)));
+      // The summary names each feedback copy by its path from the summary itself.
+      const reported = outcomes.map((o) =>
+        o.kind === 'graded' && o.feedbackFile && feedbackDir ? { ...o, feedbackFile: relative(dirname(out), join(feedbackDir, o.feedbackFile)) } : o,
+      );
+      await writeFileAtomic(out, await writeWorkbookPlan(buildGradesPlan(reported, key, relativeTolerance)));
 
       const graded = outcomes.filter((o) => o.kind === 'graded');
       const flagged = graded.filter((o) => o.identity.flags.length > 0).length;

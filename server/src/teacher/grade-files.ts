@@ -17,7 +17,7 @@ import { packageOf, vetSubmission } from './vet-submission.js';
 export interface GradeFilesOptions {
   readonly key: TeacherKey;
   readonly relativeTolerance: number;
-  /** Where feedback copies go; none are written when null. */
+  /** Where feedback copies go (an outcome's feedbackFile is its name there); none are written when null. */
   readonly feedbackDir: string | null;
   /** Called after each file, graded or not. */
   readonly onFile?: (outcome: SubmissionOutcome, done: number, total: number) => void;
