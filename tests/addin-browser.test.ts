@@ -92,6 +92,7 @@ describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
     await page.fill('#bp-lr', '0.8');
     await page.click('#build');
     await page.waitForSelector('#build-status:has-text("Built")');
+    expect(await page.textContent('#build-status')).toBe('Built 5 sheets with 250 steps in 2 requests to Excel. Edit the orange cells on Parameters.');
     await screenshot(page, '01-built-in-excel');
     await showSheets(page, ['Parameters', 'Backprop'], '01');
 

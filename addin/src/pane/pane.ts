@@ -7,7 +7,6 @@ import {
   type OptimizerName,
   type RunState,
   type ScheduleName,
-  type WorkbookPlan,
 } from '@gradsheet/shared';
 import { applyWorkbookPlan, NamesTakenError, seriesName } from '../excel/plan-writer.js';
 import { renderPreview } from '../offline/preview.js';
@@ -87,7 +86,8 @@ function setUpBackprop(host: PaneHost): void {
     try {
       // Let the page paint the progress bar before the engine computes every step.
       await new Promise((resolve) => setTimeout(resolve, 0));
-      const plan = buildBackpropWorkbookPlan(read());
+      const options = read();
+      const plan = buildBackpropWorkbookPlan(options);
       const result = await host.run((context) =>
         applyWorkbookPlan(context, plan, {
           replaceExisting,
@@ -98,7 +98,7 @@ function setUpBackprop(host: PaneHost): void {
           },
         }),
       );
-      status.textContent = `Built ${plan.sheets.length} sheets with ${countSteps(plan)} steps in ${result.syncs} requests to Excel. Edit the orange cells on Parameters.`;
+      status.textContent = `Built ${plan.sheets.length} sheets with ${options.steps.toLocaleString('en-US')} steps in ${result.syncs} requests to Excel. Edit the orange cells on Parameters.`;
     } catch (error) {
       status.textContent = '';
       notice(plainMessage(error));
@@ -147,11 +147,6 @@ function setUpBackprop(host: PaneHost): void {
       }
     })();
   });
-}
-
-function countSteps(plan: WorkbookPlan): string {
-  const steps = plan.sheets.find((s) => s.name === 'Backprop')?.blocks[1]?.rows.length ?? 0;
-  return steps.toLocaleString('en-US');
 }
 
 function saveBlob(blob: Blob, filename: string): void {
