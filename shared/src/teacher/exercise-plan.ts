@@ -36,7 +36,7 @@ function instructionsSheet(steps: number): SheetPlan {
     `Then, for each step from 1 to ${steps - 1}: its weights from the row above (w ← w − η·∂E_total/∂w), and its own forward pass, loss and gradients. Once one row works, fill it down.`,
     `Refer to cells, and to the parameters by name: ${names}, and Initial_w1 … Initial_w8. The chart on ${SHEET_NAMES.parameters} draws your E_total at each step.`,
     'How it is graded: each yellow cell is worth one point.',
-    `• It scores when its value matches GradSheet's to a relative ${DEFAULT_RELATIVE_TOLERANCE} and it is a formula. A number typed in scores nothing, even when it is right.`,
+    `• It scores when it is a formula and its value is within a relative ${DEFAULT_RELATIVE_TOLERANCE.toExponential()} of GradSheet's, unless your teacher says otherwise. A number typed in scores nothing, even when it is right.`,
     '• A cell computed correctly from your own earlier cells scores, even when one of those cells is wrong: a slip costs you that cell, not everything after it.',
     `Do not change the parameters, the step numbers or the labels: they are how your work is found and checked. You may insert rows and columns of your own on ${SHEET_NAMES.steps}.`,
   ];
