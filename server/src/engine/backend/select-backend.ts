@@ -35,9 +35,10 @@ export async function selectBackend(choice: BackendChoice): Promise<SelectedBack
       try {
         return await useNode();
       } catch (error) {
-        const why = error instanceof GradSheetError ? error.message : String(error);
+        // One short reason: the loader's own message runs to several lines with local paths.
+        const why = (error instanceof GradSheetError ? error.message : String(error)).split(/[:\n]/)[0];
         const wasm = await useWasm();
-        return { ...wasm, detail: `${wasm.detail}; node backend unavailable: ${why}` };
+        return { ...wasm, detail: `${wasm.detail}; ${why?.replace(/^The /, '')}` };
       }
     }
     default:
