@@ -85,7 +85,8 @@ export function chartSvg(chart: ChartPlan, plan: WorkbookPlan, names: readonly s
     node.textContent = content;
   };
   text(chart.title, width / 2, 14, 'middle');
-  const label = (v: number) => Number(v.toPrecision(3)).toString();
+  // Short enough for the left margin: 0.0142, but 5.71e-6 rather than 0.00000571.
+  const label = (v: number) => (v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(2) : Number(v.toPrecision(3)).toString());
   text(label(max), pad.left - 4, pad.top + 4, 'end');
   text(label(min), pad.left - 4, height - pad.bottom, 'end');
   text(`${chart.xAxisTitle} →`, width - pad.right, height - pad.bottom + 12, 'end');
