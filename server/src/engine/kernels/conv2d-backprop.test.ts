@@ -71,6 +71,15 @@ describe('Conv2DBackpropFilter and Conv2DBackpropInput on wasm match the cpu bac
     });
   }
 
+  it.each([
+    { x: [3, 9, 7, 5], filter: [1, 1, 5, 6], strides: [1, 1], pad: 'valid' },
+    { x: [8, 24, 24, 16], filter: [1, 1, 16, 8], strides: [1, 1], pad: 'same' },
+  ] satisfies ConvCase[])('1×1 filters at stride 1 (a matrix product): %j', async (c) => {
+    const errors = await checkBackprop(c, 11);
+    expect(errors.filter).toBeLessThanOrEqual(1e-5);
+    expect(errors.input).toBeLessThanOrEqual(1e-5);
+  });
+
   it('covers stride 2 with leftover rows, where dW crops and dx pads', async () => {
     const c: ConvCase = { x: [2, 14, 13, 3], filter: [3, 3, 3, 4], strides: [2, 2], pad: 'valid' };
     const errors = await checkBackprop(c, 7);
