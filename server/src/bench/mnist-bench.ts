@@ -114,7 +114,7 @@ function recordInBenchmarks(): void {
 /** The side-by-side throughput, in a section of its own so `--throughput-only` can renew it on a quiet machine. */
 function recordThroughput(): void {
   const section = [
-    `Recorded by \`npm run bench:mnist${values['throughput-only'] ? ' -- --throughput-only' : ''}\` on ${new Date().toISOString().slice(0, 10)}: ${machine}; ${backend.detail}.`,
+    `Recorded by \`npm run bench:mnist -- --steps ${values.steps}${values['throughput-only'] ? ' --throughput-only' : ''}\` on ${new Date().toISOString().slice(0, 10)}: ${machine}; ${backend.detail}.`,
     '',
     `| Throughput of \`${spec.id}\`, training steps of batch ${BATCH}, side by side in one run | images/s |`,
     '| --- | --- |',
