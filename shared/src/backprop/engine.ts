@@ -6,19 +6,15 @@ import type { Pair, Weights } from './parameters.js';
  * engine working in IEEE doubles reproduces these numbers to the last few bits.
  */
 
+/** The forward quantities, in the order they are computed. */
+export const FORWARD_QUANTITIES = ['h1', 'aH1', 'h2', 'aH2', 'o1', 'aO1', 'o2', 'aO2', 'e1', 'e2', 'eTotal'] as const;
+export type ForwardQuantity = (typeof FORWARD_QUANTITIES)[number];
+
+/** Every forward quantity of one step, by name. */
+export type ForwardValues = { readonly [Q in ForwardQuantity]: number };
+
 /** All quantities of one step, computed from the weights at the start of the step. */
-export interface StepQuantities {
-  readonly h1: number;
-  readonly aH1: number;
-  readonly h2: number;
-  readonly aH2: number;
-  readonly o1: number;
-  readonly aO1: number;
-  readonly o2: number;
-  readonly aO2: number;
-  readonly e1: number;
-  readonly e2: number;
-  readonly eTotal: number;
+export interface StepQuantities extends ForwardValues {
   /** ∂E_total/∂w1 .. ∂E_total/∂w8. */
   readonly gradients: Weights;
 }
@@ -38,27 +34,13 @@ export function sigmoid(x: number): number {
  * order; grading fills it with a learner's own cells, so each quantity can be
  * recomputed from the values the learner actually had upstream.
  */
-export interface NetworkValues {
+export interface NetworkValues extends Omit<ForwardValues, 'eTotal'> {
   readonly w: Weights;
   readonly i1: number;
   readonly i2: number;
   readonly t1: number;
   readonly t2: number;
-  readonly h1: number;
-  readonly aH1: number;
-  readonly h2: number;
-  readonly aH2: number;
-  readonly o1: number;
-  readonly aO1: number;
-  readonly o2: number;
-  readonly aO2: number;
-  readonly e1: number;
-  readonly e2: number;
 }
-
-/** The forward quantities, in the order they are computed. */
-export const FORWARD_QUANTITIES = ['h1', 'aH1', 'h2', 'aH2', 'o1', 'aO1', 'o2', 'aO2', 'e1', 'e2', 'eTotal'] as const;
-export type ForwardQuantity = (typeof FORWARD_QUANTITIES)[number];
 
 /** Each forward quantity from the values it depends on directly (one definition, used by the pass and by grading). */
 export const FORWARD_RULES: Readonly<Record<ForwardQuantity, (v: NetworkValues) => number>> = {
