@@ -47,6 +47,7 @@ describe('the service API', () => {
     ['a missing field', { model: 'gradsheet-7774' }, 400, 'GS_ERR_VALIDATION', /missing the field "epochs"/],
     ['too many epochs', tinyRun({ epochs: 51 }), 400, 'GS_ERR_VALIDATION', /body\.epochs must be <= 50/],
     ['a negative rate', tinyRun({ lr: -1 }), 400, 'GS_ERR_VALIDATION', /body\.lr must be > 0/],
+    ['an EMA decay of 1', tinyRun({ emaDecay: 1 }), 400, 'GS_ERR_VALIDATION', /body\.emaDecay must be < 1/],
     ['an unknown model', tinyRun({ model: 'resnet-152' }), 400, 'GS_ERR_INVALID_CONFIG', /unknown model "resnet-152"/],
     ['a huge body', JSON.stringify({ ...tinyRun(), pad: 'x'.repeat(100_000) }), 413, 'GS_ERR_BODY_TOO_LARGE', /larger than the limit of 16384 bytes/],
   ])('refuses a run with %s, and keeps serving', async (_what, body, status, code, message) => {

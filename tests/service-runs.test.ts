@@ -66,7 +66,10 @@ describe('run events', () => {
   });
 
   it("reports progress at most four times a second, and the run's report as .xlsx", async () => {
-    const id = await createRun(service.url, tinyRun({ epochs: 2, batchSize: 8 }));
+    // emaDecay 0 overrides the model's averaging, and the run keeps what it was asked.
+    const id = await createRun(service.url, tinyRun({ epochs: 2, batchSize: 8, emaDecay: 0 }));
+    const view = (await (await fetch(`${service.url}/api/runs/${id}`)).json()) as RunView;
+    expect(view.config.emaDecay).toBe(0);
     const stream = await readEvents(service.url, id);
     const progress = stream.events.filter((e) => e.event === 'progress');
     expect(progress.length).toBeGreaterThan(2);
