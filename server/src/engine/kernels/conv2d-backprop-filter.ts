@@ -5,7 +5,7 @@
  * is a convolution in which the input channels play the batch, the batch plays the
  * channels and dy is the filter: conv2d(xᵀ, dyᵀ) with dilation = the forward stride.
  * A 1×1 filter at stride 1 without padding is a plain product, dW = xᵀ·dy over every
- * position, which XNNPACK's matrix product does about twice as fast.
+ * position, which XNNPACK's matrix product does faster than that convolution.
  */
 import { backend_util } from '@tensorflow/tfjs';
 import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
