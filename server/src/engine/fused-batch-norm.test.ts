@@ -34,6 +34,9 @@ describe('FusedBatchNorm', () => {
     ['kernels', 2, 5, 5, 3],
     ['kernels', 8, 12, 12, 8],
     ['kernels', 32, 7, 9, 16],
+    ['kernels', 16, 6, 6, 14],
+    ['kernels', 9, 5, 3, 1],
+    ['kernels', 5, 3, 7, 12],
     ['ops', 2, 5, 5, 3],
     ['ops', 32, 7, 9, 16],
   ] as const)('(%s) matches the textbook gradients for input %i×%i×%i×%i, relative error ≤ 1e-5', (implementation, n, h, w, c) => {

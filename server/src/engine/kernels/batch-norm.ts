@@ -1,190 +1,205 @@
 /**
  * BatchNorm for training as two kernels, forward and backward, each two passes over
  * the data with float64 per-channel sums. They replace a dozen element-wise kernels
- * and reductions per layer, about a third of a training step on wasm. Registered for
- * the wasm and cpu backends; the layer falls back to tfjs ops elsewhere.
+ * and reductions per layer. On wasm both passes run in GradSheet's SIMD kernels on the
+ * backend's heap; on cpu in the TypeScript loops below. The per-channel constants
+ * between the passes are computed once, here, for both.
  */
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { heapView, WASM } from './wasm-scope.js';
+import { addressOf, heapBuffer, simdKernels, withScratch } from '../simd/simd-kernels.js';
+import { WASM } from './wasm-scope.js';
 
 export const BATCH_NORM_TRAIN = 'GradSheetBatchNormTrain';
 export const BATCH_NORM_GRAD = 'GradSheetBatchNormGrad';
 
-/**
- * Per-channel Σa and Σa·b over an [rows, channels] array (b = a when `b` is null).
- * Accumulators live in locals, four channels at a time: summing into a typed array
- * chains every add through memory and runs eight times slower.
- */
-function channelSums(a: Float32Array, b: Float32Array | null, channels: number, sumA: Float64Array, sumAB: Float64Array): void {
-  const n = a.length;
-  const other = b ?? a;
-  let c = 0;
-  for (; c + 4 <= channels; c += 4) {
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, p0 = 0, p1 = 0, p2 = 0, p3 = 0;
-    for (let i = c; i < n; i += channels) {
-      const a0 = a[i] as number, a1 = a[i + 1] as number, a2 = a[i + 2] as number, a3 = a[i + 3] as number;
-      s0 += a0; s1 += a1; s2 += a2; s3 += a3;
-      p0 += a0 * (other[i] as number); p1 += a1 * (other[i + 1] as number);
-      p2 += a2 * (other[i + 2] as number); p3 += a3 * (other[i + 3] as number);
-    }
-    sumA[c] = s0; sumA[c + 1] = s1; sumA[c + 2] = s2; sumA[c + 3] = s3;
-    sumAB[c] = p0; sumAB[c + 1] = p1; sumAB[c + 2] = p2; sumAB[c + 3] = p3;
-  }
-  for (; c < channels; c++) {
-    let s0 = 0, p0 = 0;
-    for (let i = c; i < n; i += channels) {
-      const a0 = a[i] as number;
-      s0 += a0;
-      p0 += a0 * (other[i] as number);
-    }
-    sumA[c] = s0;
-    sumAB[c] = p0;
-  }
+/** Per channel: out = scale·u + slope·(v − centre) + offset. */
+export interface ChannelAffine {
+  readonly scale: Float64Array;
+  readonly slope: Float64Array;
+  readonly centre: Float64Array;
+  readonly offset: Float64Array;
 }
 
-/** out = a·u + b·v + offset per channel (b·v optional); four channels' constants at a time in locals. */
-function channelAffine(out: Float32Array, u: Float32Array, a: Float64Array, v: Float32Array | null, b: Float64Array | null, offset: Float64Array, channels: number): void {
-  const n = u.length;
-  const w = v ?? u;
-  const bb = b ?? new Float64Array(channels);
-  let c = 0;
-  for (; c + 4 <= channels; c += 4) {
-    const a0 = a[c] as number, a1 = a[c + 1] as number, a2 = a[c + 2] as number, a3 = a[c + 3] as number;
-    const b0 = bb[c] as number, b1 = bb[c + 1] as number, b2 = bb[c + 2] as number, b3 = bb[c + 3] as number;
-    const o0 = offset[c] as number, o1 = offset[c + 1] as number, o2 = offset[c + 2] as number, o3 = offset[c + 3] as number;
-    for (let i = c; i < n; i += channels) {
-      out[i] = a0 * (u[i] as number) + b0 * (w[i] as number) + o0;
-      out[i + 1] = a1 * (u[i + 1] as number) + b1 * (w[i + 1] as number) + o1;
-      out[i + 2] = a2 * (u[i + 2] as number) + b2 * (w[i + 2] as number) + o2;
-      out[i + 3] = a3 * (u[i + 3] as number) + b3 * (w[i + 3] as number) + o3;
-    }
-  }
-  for (; c < channels; c++) {
-    const ac = a[c] as number, bc = bb[c] as number, oc = offset[c] as number;
-    for (let i = c; i < n; i += channels) out[i] = ac * (u[i] as number) + bc * (w[i] as number) + oc;
-  }
-}
-
-/** y = γ·(x − μ)/σ + β over the last axis; writes the batch mean and biased variance. */
-export function batchNormForward(
-  x: Float32Array, gamma: Float32Array, beta: Float32Array, epsilon: number,
-  y: Float32Array, mean: Float32Array, variance: Float32Array,
-): void {
+/** The forward pass's statistics and its affine map: y = γ/σ·(x − μ) + β. */
+export function forwardConstants(
+  sum: Float64Array, squares: Float64Array, rows: number, gamma: Float32Array, beta: Float32Array, epsilon: number,
+): { mean: Float64Array; variance: Float64Array; affine: ChannelAffine } {
   const channels = gamma.length;
-  const rows = x.length / channels;
-  const sum = new Float64Array(channels);
-  const squares = new Float64Array(channels);
-  channelSums(x, null, channels, sum, squares);
-  const scale = new Float64Array(channels);
-  const shift = new Float64Array(channels);
+  const mean = new Float64Array(channels);
+  const variance = new Float64Array(channels);
+  const slope = new Float64Array(channels);
   for (let c = 0; c < channels; c++) {
     const m = (sum[c] as number) / rows;
     const v = Math.max(0, (squares[c] as number) / rows - m * m);
     mean[c] = m;
     variance[c] = v;
-    scale[c] = (gamma[c] as number) / Math.sqrt(v + epsilon);
-    shift[c] = (beta[c] as number) - m * (scale[c] as number);
+    slope[c] = (gamma[c] as number) / Math.sqrt(v + epsilon);
   }
-  channelAffine(y, x, scale, null, null, shift, channels);
+  return { mean, variance, affine: { scale: new Float64Array(channels), slope, centre: mean, offset: Float64Array.from(beta) } };
 }
 
 /**
  * The closed-form backward: with x̂ = (x − μ)/σ and M values per channel,
- * dβ = Σdy, dγ = Σdy·x̂, dx = γ/(σM)·(M·dy − dβ − x̂·dγ) = a·dy − k·x + (k·μ − a·dβ/M).
+ * dβ = Σdy, dγ = Σdy·x̂, dx = γ/(σM)·(M·dy − dβ − x̂·dγ) = a·dy − k·(x − μ) − a·dβ/M.
  */
-export function batchNormBackward(
-  dy: Float32Array, x: Float32Array, gamma: Float32Array, mean: Float32Array, variance: Float32Array, epsilon: number,
-  dx: Float32Array, dGamma: Float32Array, dBeta: Float32Array,
-): void {
+export function backwardConstants(
+  sumDy: Float64Array, sumDyX: Float64Array, rows: number, gamma: Float32Array, mean: Float32Array, variance: Float32Array, epsilon: number,
+): { dGamma: Float64Array; dBeta: Float64Array; affine: ChannelAffine } {
   const channels = gamma.length;
-  const rows = x.length / channels;
-  const sumDy = new Float64Array(channels);
-  const sumDyX = new Float64Array(channels);
-  channelSums(dy, x, channels, sumDy, sumDyX);
-  const a = new Float64Array(channels);
-  const minusK = new Float64Array(channels);
+  const dGamma = new Float64Array(channels);
+  const scale = new Float64Array(channels);
+  const slope = new Float64Array(channels);
   const offset = new Float64Array(channels);
   for (let c = 0; c < channels; c++) {
     const m = mean[c] as number;
     const invStd = 1 / Math.sqrt((variance[c] as number) + epsilon);
-    const gradGamma = ((sumDyX[c] as number) - m * (sumDy[c] as number)) * invStd;
-    dGamma[c] = gradGamma;
-    dBeta[c] = sumDy[c] as number;
-    a[c] = (gamma[c] as number) * invStd;
-    const k = ((a[c] as number) * gradGamma * invStd) / rows;
-    minusK[c] = -k;
-    offset[c] = k * m - ((a[c] as number) * (sumDy[c] as number)) / rows;
+    dGamma[c] = ((sumDyX[c] as number) - m * (sumDy[c] as number)) * invStd;
+    scale[c] = (gamma[c] as number) * invStd;
+    slope[c] = -((scale[c] as number) * (dGamma[c] as number) * invStd) / rows;
+    offset[c] = -((scale[c] as number) * (sumDy[c] as number)) / rows;
   }
-  channelAffine(dx, dy, a, x, minusK, offset, channels);
+  return { dGamma, dBeta: sumDy, affine: { scale, slope, centre: Float64Array.from(mean), offset } };
 }
 
-interface BackendAccess {
-  read(info: TensorInfo): Float32Array;
-  /** Allocates every output first, then returns views (wasm views move when the heap grows). */
-  outputs(shapes: number[][]): { infos: TensorInfo[]; views: Float32Array[] };
+/** Per-channel Σa and Σa·b over an [rows, channels] array, in float64. */
+function channelSums(a: Float32Array, b: Float32Array, channels: number): { sumA: Float64Array; sumAB: Float64Array } {
+  const sumA = new Float64Array(channels);
+  const sumAB = new Float64Array(channels);
+  for (let i = 0; i < a.length; i++) {
+    const c = i % channels;
+    sumA[c] = (sumA[c] as number) + (a[i] as number);
+    sumAB[c] = (sumAB[c] as number) + (a[i] as number) * (b[i] as number);
+  }
+  return { sumA, sumAB };
 }
 
-function wasmAccess(backend: BackendWasm): BackendAccess {
-  return {
-    read: (info) => heapView(backend, info),
-    outputs(shapes) {
-      const infos = shapes.map((shape) => backend.makeOutput(shape, 'float32'));
-      return { infos, views: infos.map((info) => heapView(backend, info)) };
-    },
-  };
+function channelAffine(out: Float32Array, u: Float32Array, v: Float32Array, affine: ChannelAffine, channels: number): void {
+  const { scale, slope, centre, offset } = affine;
+  for (let i = 0; i < out.length; i++) {
+    const c = i % channels;
+    out[i] = (scale[c] as number) * (u[i] as number) + (slope[c] as number) * ((v[i] as number) - (centre[c] as number)) + (offset[c] as number);
+  }
 }
 
+/** The cpu backend's tensors are plain arrays. */
 interface CpuLike {
   data: { get(id: object): { values: unknown } };
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
 }
 
-function cpuAccess(backend: CpuLike): BackendAccess {
-  return {
-    read: (info) => backend.data.get(info.dataId).values as Float32Array,
-    outputs(shapes) {
-      const views = shapes.map((shape) => new Float32Array(shape.reduce((a, b) => a * b, 1)));
-      return { infos: shapes.map((shape, i) => backend.makeTensorInfo(shape, 'float32', views[i] as Float32Array)), views };
-    },
-  };
+const cpuTrain: KernelFunc = ({ inputs, attrs, backend }) => {
+  const cpu = backend as CpuLike;
+  const read = (name: string) => cpu.data.get((inputs[name] as TensorInfo).dataId).values as Float32Array;
+  const x = read('x');
+  const gamma = read('gamma');
+  const channels = gamma.length;
+  const sums = channelSums(x, x, channels);
+  const { mean, variance, affine } = forwardConstants(sums.sumA, sums.sumAB, x.length / channels, gamma, read('beta'), epsilonOf(attrs));
+  const y = new Float32Array(x.length);
+  channelAffine(y, x, x, affine, channels);
+  const shape = [...(inputs['x'] as TensorInfo).shape];
+  return [cpu.makeTensorInfo(shape, 'float32', y), cpu.makeTensorInfo([channels], 'float32', Float32Array.from(mean)), cpu.makeTensorInfo([channels], 'float32', Float32Array.from(variance))];
+};
+
+const cpuGrad: KernelFunc = ({ inputs, attrs, backend }) => {
+  const cpu = backend as CpuLike;
+  const read = (name: string) => cpu.data.get((inputs[name] as TensorInfo).dataId).values as Float32Array;
+  const [dy, x, gamma] = [read('dy'), read('x'), read('gamma')];
+  const channels = gamma.length;
+  const sums = channelSums(dy, x, channels);
+  const { dGamma, dBeta, affine } = backwardConstants(sums.sumA, sums.sumAB, x.length / channels, gamma, read('mean'), read('variance'), epsilonOf(attrs));
+  const dx = new Float32Array(x.length);
+  channelAffine(dx, dy, x, affine, channels);
+  const shape = [...(inputs['x'] as TensorInfo).shape];
+  return [cpu.makeTensorInfo(shape, 'float32', dx), cpu.makeTensorInfo([channels], 'float32', Float32Array.from(dGamma)), cpu.makeTensorInfo([channels], 'float32', Float32Array.from(dBeta))];
+};
+
+/**
+ * The wasm passes. Σ sums go through a float64 scratch on the heap; the affine
+ * constants go in expanded to the SIMD kernels' period of lcm(channels, 4) floats.
+ */
+class WasmBatchNorm {
+  private readonly kernels;
+
+  constructor(private readonly backend: BackendWasm) {
+    this.kernels = simdKernels(backend);
+  }
+
+  read(info: TensorInfo): Float32Array {
+    return this.backend.typedArrayFromHeap(info) as Float32Array;
+  }
+
+  sums(a: TensorInfo, b: TensorInfo, channels: number): { sumA: Float64Array; sumAB: Float64Array } {
+    const period = this.kernels.batchNormPeriod(channels);
+    const count = a.shape.reduce((p, q) => p * q, 1);
+    return withScratch(this.backend, 16 * channels + 32 * period, (scratch) => {
+      const sumA = scratch;
+      const sumAB = scratch + 8 * channels;
+      this.kernels.channelSums(addressOf(this.backend, a), addressOf(this.backend, b), count, channels, sumA, sumAB, scratch + 16 * channels);
+      const heap = heapBuffer(this.backend);
+      return { sumA: new Float64Array(heap, sumA, channels).slice(), sumAB: new Float64Array(heap, sumAB, channels).slice() };
+    });
+  }
+
+  affine(out: TensorInfo, u: TensorInfo, v: TensorInfo, affine: ChannelAffine, channels: number): void {
+    const period = this.kernels.batchNormPeriod(channels);
+    const count = out.shape.reduce((p, q) => p * q, 1);
+    withScratch(this.backend, 16 * period, (constants) => {
+      const table = new Float32Array(heapBuffer(this.backend), constants, 4 * period);
+      [affine.scale, affine.slope, affine.centre, affine.offset].forEach((values, row) => {
+        for (let j = 0; j < period; j++) table[row * period + j] = values[j % channels] as number;
+      });
+      const address = (info: TensorInfo) => addressOf(this.backend, info);
+      this.kernels.channelAffine(address(out), address(u), address(v), count, channels, constants);
+    });
+  }
+
+  output(shape: number[], values?: ArrayLike<number>): TensorInfo {
+    const info = this.backend.makeOutput(shape, 'float32');
+    if (values) this.read(info).set(values);
+    return info;
+  }
 }
 
-function trainKernel(access: (backend: unknown) => BackendAccess): KernelFunc {
-  return ({ inputs, attrs, backend }) => {
-    const io = access(backend);
-    const x = inputs['x'] as TensorInfo;
-    const channels = x.shape[x.shape.length - 1] as number;
-    const { infos, views } = io.outputs([[...x.shape], [channels], [channels]]);
-    const [y, mean, variance] = views as [Float32Array, Float32Array, Float32Array];
-    batchNormForward(io.read(x), io.read(inputs['gamma'] as TensorInfo), io.read(inputs['beta'] as TensorInfo), epsilonOf(attrs), y, mean, variance);
-    return infos;
-  };
-}
+const wasmTrain: KernelFunc = ({ inputs, attrs, backend }) => {
+  const bn = new WasmBatchNorm(backend as BackendWasm);
+  const x = inputs['x'] as TensorInfo;
+  const gamma = bn.read(inputs['gamma'] as TensorInfo).slice();
+  const beta = bn.read(inputs['beta'] as TensorInfo).slice();
+  const channels = gamma.length;
+  const { sumA, sumAB } = bn.sums(x, x, channels);
+  const { mean, variance, affine } = forwardConstants(sumA, sumAB, sizeOf(x) / channels, gamma, beta, epsilonOf(attrs));
+  const y = bn.output([...x.shape]);
+  bn.affine(y, x, x, affine, channels);
+  return [y, bn.output([channels], mean), bn.output([channels], variance)];
+};
 
-function gradKernel(access: (backend: unknown) => BackendAccess): KernelFunc {
-  return ({ inputs, attrs, backend }) => {
-    const io = access(backend);
-    const x = inputs['x'] as TensorInfo;
-    const channels = x.shape[x.shape.length - 1] as number;
-    const { infos, views } = io.outputs([[...x.shape], [channels], [channels]]);
-    const [dx, dGamma, dBeta] = views as [Float32Array, Float32Array, Float32Array];
-    const read = (name: string) => io.read(inputs[name] as TensorInfo);
-    batchNormBackward(read('dy'), read('x'), read('gamma'), read('mean'), read('variance'), epsilonOf(attrs), dx, dGamma, dBeta);
-    return infos;
-  };
+const wasmGrad: KernelFunc = ({ inputs, attrs, backend }) => {
+  const bn = new WasmBatchNorm(backend as BackendWasm);
+  const x = inputs['x'] as TensorInfo;
+  const dy = inputs['dy'] as TensorInfo;
+  const copy = (name: string) => bn.read(inputs[name] as TensorInfo).slice();
+  const gamma = copy('gamma');
+  const channels = gamma.length;
+  const { sumA, sumAB } = bn.sums(dy, x, channels);
+  const { dGamma, dBeta, affine } = backwardConstants(sumA, sumAB, sizeOf(x) / channels, gamma, copy('mean'), copy('variance'), epsilonOf(attrs));
+  const dx = bn.output([...x.shape]);
+  bn.affine(dx, dy, x, affine, channels);
+  return [dx, bn.output([channels], dGamma), bn.output([channels], dBeta)];
+};
+
+function sizeOf(info: TensorInfo): number {
+  return info.shape.reduce((a, b) => a * b, 1);
 }
 
 function epsilonOf(attrs: NamedAttrMap | undefined): number {
   return Number((attrs as { epsilon?: number } | undefined)?.epsilon ?? 1e-5);
 }
 
-const wasm = (backend: unknown) => wasmAccess(backend as BackendWasm);
-const cpu = (backend: unknown) => cpuAccess(backend as CpuLike);
-
 export const BATCH_NORM_KERNELS: readonly KernelConfig[] = [
-  { kernelName: BATCH_NORM_TRAIN, backendName: WASM, kernelFunc: trainKernel(wasm) },
-  { kernelName: BATCH_NORM_GRAD, backendName: WASM, kernelFunc: gradKernel(wasm) },
-  { kernelName: BATCH_NORM_TRAIN, backendName: 'cpu', kernelFunc: trainKernel(cpu) },
-  { kernelName: BATCH_NORM_GRAD, backendName: 'cpu', kernelFunc: gradKernel(cpu) },
+  { kernelName: BATCH_NORM_TRAIN, backendName: WASM, kernelFunc: wasmTrain },
+  { kernelName: BATCH_NORM_GRAD, backendName: WASM, kernelFunc: wasmGrad },
+  { kernelName: BATCH_NORM_TRAIN, backendName: 'cpu', kernelFunc: cpuTrain },
+  { kernelName: BATCH_NORM_GRAD, backendName: 'cpu', kernelFunc: cpuGrad },
 ];

@@ -1,18 +1,20 @@
 /**
- * Conv2DBackpropFilter for wasm, which ships none, as one XNNPACK conv2d.
+ * Conv2DBackpropFilter for wasm, which ships none, in GradSheet's SIMD kernels:
  *
- * dW[i,j,ci,co] = Σ_{n,p,q} x[n, p·s + i − pad, q·s + j − pad, ci] · dy[n,p,q,co]
- * is a convolution in which the input channels play the batch, the batch plays the
- * channels and dy is the filter: conv2d(xᵀ, dyᵀ) with dilation = the forward stride.
- * A 1×1 filter at stride 1 without padding is a plain product, dW = xᵀ·dy over every
- * position, which XNNPACK's matrix product does faster than that convolution.
+ *   dW[i,j,ci,co] = Σ_{n,p,q} x[n, p·s + i − pad, q·s + j − pad, ci] · dy[n,p,q,co]
+ *
+ * accumulated straight from x and dy where tfjs keeps them. Expressed as an XNNPACK
+ * convolution instead, it needed two transposes and ran at a fraction of the speed
+ * (its output, kh × kw, is too small to tile well).
  */
 import { backend_util } from '@tensorflow/tfjs';
 import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { requireNhwc, WASM, WasmScope } from './wasm-scope.js';
+import { addressOf, simdKernels, withScratch } from '../simd/simd-kernels.js';
+import { requireNhwc, WASM } from './wasm-scope.js';
 
 const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
+  const wasm = backend as BackendWasm;
   const x = inputs['x'] as TensorInfo;
   const dy = inputs['dy'] as TensorInfo;
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
@@ -25,34 +27,43 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
     pad,
     dimRoundingMode,
   );
-  const scope = new WasmScope(backend as BackendWasm);
-  const { top, left } = info.padInfo;
-  if (info.filterHeight === 1 && info.filterWidth === 1 && info.strideHeight === 1 && info.strideWidth === 1 && top === 0 && left === 0) {
-    return scope.keep(pointwiseFilterGradient(scope, x, dy, filterShape));
-  }
-  const xT = scope.transpose(x, [3, 1, 2, 0]); // [Cin, H, W, N]
-  const dyT = scope.transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, N, Cout]
-  // Bottom/right pads make the output exactly kh × kw; negative when the forward
-  // conv never reached the last rows (stride > 1), and then those rows are cropped.
-  const bottom = info.filterHeight + (info.outHeight - 1) * info.strideHeight - info.inHeight - top;
-  const right = info.filterWidth + (info.outWidth - 1) * info.strideWidth - info.inWidth - left;
-  const dW = scope.conv2d(xT, dyT, { top, bottom, left, right }, [1, 1], [info.strideHeight, info.strideWidth]); // [Cin, kh, kw, Cout]
-  return scope.keep(scope.transpose(dW, [1, 2, 0, 3]));
+  const kernels = simdKernels(wasm);
+  const dW = wasm.makeOutput([...filterShape], 'float32');
+  const taps = info.filterHeight * info.filterWidth * info.inChannels;
+  // The kernel reads dy in whole vectors of four channels: pad other counts with zeros.
+  const dyChannels = Math.ceil(info.outChannels / 4) * 4;
+  const pixels = info.batchSize * info.outHeight * info.outWidth;
+  const paddedBytes = dyChannels === info.outChannels ? 0 : pixels * dyChannels * 4;
+  withScratch(wasm, taps * dyChannels * 4 + paddedBytes, (scratch) => {
+    let dyAddress = addressOf(wasm, dy);
+    if (paddedBytes > 0) {
+      const padded = scratch + taps * dyChannels * 4;
+      kernels.padChannels(dyAddress, padded, pixels, info.outChannels, dyChannels);
+      dyAddress = padded;
+    }
+    kernels.conv2dFilterGrad(
+      addressOf(wasm, x),
+      dyAddress,
+      dyChannels,
+      addressOf(wasm, dW),
+      scratch,
+      info.batchSize,
+      info.inHeight,
+      info.inWidth,
+      info.inChannels,
+      info.outHeight,
+      info.outWidth,
+      info.outChannels,
+      info.filterHeight,
+      info.filterWidth,
+      info.strideHeight,
+      info.strideWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+    );
+  });
+  return dW;
 };
-
-/** dW[0,0,ci,co] = Σ over batch and positions of x[…,ci]·dy[…,co]: one [Cin × M]·[M × Cout] product. */
-function pointwiseFilterGradient(scope: WasmScope, x: TensorInfo, dy: TensorInfo, filterShape: [number, number, number, number]): TensorInfo {
-  const [, , inChannels, outChannels] = filterShape;
-  const positions = x.shape.slice(0, 3).reduce((a, b) => a * b, 1);
-  // The explicit transpose is cheaper than the product's own transposeA path on wasm.
-  const xT = scope.transpose(scope.reshape(x, [positions, inChannels]), [1, 0]);
-  const product = scope.run(
-    'BatchMatMul',
-    { a: scope.reshape(xT, [1, inChannels, positions]), b: scope.reshape(dy, [1, positions, outChannels]) },
-    { transposeA: false, transposeB: false },
-  );
-  return scope.reshape(product, [...filterShape]);
-}
 
 export const conv2DBackpropFilterConfig: KernelConfig = {
   kernelName: 'Conv2DBackpropFilter',

@@ -1,0 +1,5 @@
+// GradSheet's wasm SIMD kernels. Built with --importMemory: the module works on the
+// memory of the tfjs wasm backend it is instantiated against and has no data of its own.
+export { batchNormPeriod, channelAffine, channelSums } from './batch-norm';
+export { conv2dFilterGrad, padChannels } from './conv-filter-grad';
+export { maxPoolGrad } from './max-pool-grad';

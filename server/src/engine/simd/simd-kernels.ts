@@ -1,0 +1,84 @@
+/**
+ * GradSheet's own SIMD kernels (AssemblyScript in `server/assembly`, compiled to
+ * `server/dist/wasm/gradsheet-kernels.wasm` by the build). One instance per wasm
+ * backend, sharing that backend's memory, so the kernels read and write tensors where
+ * tfjs keeps them: a tensor's address is its offset on the heap, and no data is copied.
+ */
+import { readFileSync } from 'node:fs';
+import type { TensorInfo } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/** The module's exports; every address is a byte offset into the backend's heap. */
+export interface SimdExports {
+  batchNormPeriod(channels: number): number;
+  channelSums(a: number, b: number, count: number, channels: number, sumA: number, sumAB: number, scratch: number): void;
+  channelAffine(out: number, u: number, v: number, count: number, channels: number, constants: number): void;
+  maxPoolGrad(x: number, dy: number, dx: number, batch: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number, filterHeight: number, filterWidth: number, strideHeight: number, strideWidth: number, padTop: number, padLeft: number): void;
+  padChannels(from: number, to: number, pixels: number, channels: number, padded: number): void;
+  conv2dFilterGrad(x: number, dy: number, dyChannels: number, dw: number, scratch: number, batch: number, inHeight: number, inWidth: number, inChannels: number, outHeight: number, outWidth: number, outChannels: number, filterHeight: number, filterWidth: number, strideHeight: number, strideWidth: number, padTop: number, padLeft: number): void;
+}
+
+interface EmscriptenHeap {
+  readonly asm: { readonly memory: WebAssembly.Memory };
+  _malloc(bytes: number): number;
+  _free(address: number): void;
+}
+
+export const KERNELS_WASM = new URL('../../../dist/wasm/gradsheet-kernels.wasm', import.meta.url);
+
+let compiled: WebAssembly.Module | null = null;
+const instances = new WeakMap<BackendWasm, SimdExports>();
+
+function compile(): WebAssembly.Module {
+  if (compiled) return compiled;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(KERNELS_WASM);
+  } catch {
+    throw new Error(`GradSheet's wasm kernels are not built (${KERNELS_WASM.pathname}): run "npm run build".`);
+  }
+  compiled = new WebAssembly.Module(bytes);
+  return compiled;
+}
+
+/** The kernels bound to this backend's heap, instantiated on first use. */
+export function simdKernels(backend: BackendWasm): SimdExports {
+  let kernels = instances.get(backend);
+  if (!kernels) {
+    const memory = heapOf(backend).asm.memory;
+    kernels = new WebAssembly.Instance(compile(), { env: { memory, abort } }).exports as unknown as SimdExports;
+    instances.set(backend, kernels);
+  }
+  return kernels;
+}
+
+function abort(): never {
+  throw new Error('GradSheet wasm kernel aborted');
+}
+
+function heapOf(backend: BackendWasm): EmscriptenHeap {
+  return backend.wasm as unknown as EmscriptenHeap;
+}
+
+/** The backend's whole heap; a new buffer after each time the heap grows. */
+export function heapBuffer(backend: BackendWasm): ArrayBuffer {
+  return heapOf(backend).asm.memory.buffer;
+}
+
+/** A tensor's byte offset on the wasm heap. */
+export function addressOf(backend: BackendWasm, info: TensorInfo): number {
+  const data = backend.dataIdMap.get(info.dataId);
+  if (!data) throw new Error('Tensor is not on the wasm backend.');
+  return data.memoryOffset;
+}
+
+/** Runs `body` with `bytes` of scratch memory on the heap, 16-byte aligned, freed afterwards. */
+export function withScratch<T>(backend: BackendWasm, bytes: number, body: (address: number) => T): T {
+  const heap = heapOf(backend);
+  const raw = heap._malloc(bytes + 16);
+  try {
+    return body((raw + 15) & ~15);
+  } finally {
+    heap._free(raw);
+  }
+}
