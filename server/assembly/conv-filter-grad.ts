@@ -40,6 +40,51 @@ function floorDiv(a: i32, b: i32): i32 {
   v128.store(acc, a3, 48);
 }
 
+/** Sixteen output channels from two neighbouring input channels, sharing each load of dy. */
+// @ts-ignore: decorator
+@inline function accumulate16Pair(acc: usize, accNext: usize, xp: usize, xStep: usize, xRowStep: usize, dp: usize, dStep: usize, dRowStep: usize, rows: i32, cols: i32): void {
+  let a0 = v128.load(acc);
+  let a1 = v128.load(acc, 16);
+  let a2 = v128.load(acc, 32);
+  let a3 = v128.load(acc, 48);
+  let b0 = v128.load(accNext);
+  let b1 = v128.load(accNext, 16);
+  let b2 = v128.load(accNext, 32);
+  let b3 = v128.load(accNext, 48);
+  for (let r = 0; r < rows; r++) {
+    let xq = xp;
+    let dq = dp;
+    for (let c = 0; c < cols; c++) {
+      const xa = v128.load32_splat(xq);
+      const xb = v128.load32_splat(xq, 4);
+      const d0 = v128.load(dq);
+      const d1 = v128.load(dq, 16);
+      a0 = f32x4.add(a0, f32x4.mul(xa, d0));
+      b0 = f32x4.add(b0, f32x4.mul(xb, d0));
+      a1 = f32x4.add(a1, f32x4.mul(xa, d1));
+      b1 = f32x4.add(b1, f32x4.mul(xb, d1));
+      const d2 = v128.load(dq, 32);
+      const d3 = v128.load(dq, 48);
+      a2 = f32x4.add(a2, f32x4.mul(xa, d2));
+      b2 = f32x4.add(b2, f32x4.mul(xb, d2));
+      a3 = f32x4.add(a3, f32x4.mul(xa, d3));
+      b3 = f32x4.add(b3, f32x4.mul(xb, d3));
+      xq += xStep;
+      dq += dStep;
+    }
+    xp += xRowStep;
+    dp += dRowStep;
+  }
+  v128.store(acc, a0);
+  v128.store(acc, a1, 16);
+  v128.store(acc, a2, 32);
+  v128.store(acc, a3, 48);
+  v128.store(accNext, b0);
+  v128.store(accNext, b1, 16);
+  v128.store(accNext, b2, 32);
+  v128.store(accNext, b3, 48);
+}
+
 /** Eight output channels from one input channel. */
 // @ts-ignore: decorator
 @inline function accumulate8(acc: usize, xp: usize, xStep: usize, xRowStep: usize, dp: usize, dStep: usize, dRowStep: usize, rows: i32, cols: i32): void {
@@ -81,18 +126,7 @@ function floorDiv(a: i32, b: i32): i32 {
 }
 
 /**
- * Copies [pixels, channels] into [pixels, padded] with zeros in the extra channels,
- * so that every pixel of dy is whole vectors.
- */
-export function padChannels(from: usize, to: usize, pixels: i32, channels: i32, padded: i32): void {
-  memory.fill(to, 0, <usize>(pixels * padded) << 2);
-  for (let p = 0; p < pixels; p++) {
-    memory.copy(to + (<usize>(p * padded) << 2), from + (<usize>(p * channels) << 2), <usize>channels << 2);
-  }
-}
-
-/**
- * dy's pixels are `dyChannels` floats apart, a multiple of 4 (see padChannels), of
+ * dy's pixels are `dyChannels` floats apart, a multiple of 4 (see repackChannels), of
  * which the first `outChannels` are real. `scratch` holds kh·kw·ci·dyChannels floats.
  */
 export function conv2dFilterGrad(
@@ -123,7 +157,14 @@ export function conv2dFilterGrad(
         const iw = owFrom * strideWidth + kw - padLeft;
         const xFirst = x + (<usize>(((n * inHeight + ih) * inWidth + iw) * inChannels) << 2);
         const dFirst = dy + (<usize>(((n * outHeight + ohFrom) * outWidth + owFrom) * dyChannels) << 2);
-        for (let ci = 0; ci < inChannels; ci++) {
+        let ci = 0;
+        if (vectors == 4) {
+          for (; ci + 2 <= inChannels; ci += 2) {
+            const acc = scratch + <usize>((kh * filterWidth + kw) * inChannels + ci) * rowBytes;
+            accumulate16Pair(acc, acc + rowBytes, xFirst + (<usize>ci << 2), xStep, xRowStep, dFirst, dStep, dRowStep, rows, cols);
+          }
+        }
+        for (; ci < inChannels; ci++) {
           const acc = scratch + <usize>((kh * filterWidth + kw) * inChannels + ci) * rowBytes;
           const xp = xFirst + (<usize>ci << 2);
           let v = 0;

@@ -1,5 +1,6 @@
 // GradSheet's wasm SIMD kernels. Built with --importMemory: the module works on the
 // memory of the tfjs wasm backend it is instantiated against and has no data of its own.
 export { batchNormPeriod, channelAffine, channelSums } from './batch-norm';
-export { conv2dFilterGrad, padChannels } from './conv-filter-grad';
+export { repackChannels } from './channels';
+export { conv2dFilterGrad } from './conv-filter-grad';
 export { maxPoolGrad } from './max-pool-grad';

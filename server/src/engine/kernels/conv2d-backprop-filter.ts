@@ -38,7 +38,7 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
     let dyAddress = addressOf(wasm, dy);
     if (paddedBytes > 0) {
       const padded = scratch + taps * dyChannels * 4;
-      kernels.padChannels(dyAddress, padded, pixels, info.outChannels, dyChannels);
+      kernels.repackChannels(dyAddress, info.outChannels, padded, dyChannels, pixels, info.outChannels);
       dyAddress = padded;
     }
     kernels.conv2dFilterGrad(

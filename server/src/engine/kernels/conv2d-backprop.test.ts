@@ -85,7 +85,8 @@ describe('Conv2DBackpropFilter and Conv2DBackpropInput on wasm match the cpu bac
     { x: [3, 10, 10, 12], filter: [3, 3, 12, 14], strides: [1, 1], pad: 'valid' },
     { x: [2, 9, 11, 5], filter: [3, 3, 5, 20], strides: [2, 1], pad: 'same' },
     { x: [2, 8, 8, 16], filter: [5, 5, 16, 13], strides: [1, 2], pad: 2 },
-  ] satisfies ConvCase[])('the models\' wider layers, 12 to 20 output channels (whole and padded vectors): %j', async (c) => {
+    { x: [2, 7, 9, 5], filter: [3, 3, 5, 15], strides: [1, 1], pad: 'same' },
+  ] satisfies ConvCase[])('the models\' wider layers, 12 to 20 output channels (whole and padded vectors, paired and single input channels): %j', async (c) => {
     const errors = await checkBackprop(c, 13);
     expect(errors.filter).toBeLessThanOrEqual(1e-5);
     expect(errors.input).toBeLessThanOrEqual(1e-5);

@@ -14,7 +14,7 @@ export interface SimdExports {
   channelSums(a: number, b: number, count: number, channels: number, sumA: number, sumAB: number, scratch: number): void;
   channelAffine(out: number, u: number, v: number, count: number, channels: number, constants: number): void;
   maxPoolGrad(x: number, dy: number, dx: number, batch: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number, filterHeight: number, filterWidth: number, strideHeight: number, strideWidth: number, padTop: number, padLeft: number): void;
-  padChannels(from: number, to: number, pixels: number, channels: number, padded: number): void;
+  repackChannels(from: number, fromStride: number, to: number, toStride: number, pixels: number, channels: number): void;
   conv2dFilterGrad(x: number, dy: number, dyChannels: number, dw: number, scratch: number, batch: number, inHeight: number, inWidth: number, inChannels: number, outHeight: number, outWidth: number, outChannels: number, filterHeight: number, filterWidth: number, strideHeight: number, strideWidth: number, padTop: number, padLeft: number): void;
 }
 
