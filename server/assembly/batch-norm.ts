@@ -15,19 +15,27 @@ export function batchNormPeriod(channels: i32): i32 {
 /**
  * Per-channel Σa and Σa·b over `count` floats (pass b = a for Σa²), in float64: the
  * float32 running sums of a long channel drift by about 1e-2 in BatchNorm's gradient.
- * `scratch` holds 4·period float64 accumulators.
+ * With a `mask` (not 0), a counts only where mask > 0: the gradient through a ReLU
+ * whose output is the mask. `scratch` holds 4·period float64 accumulators.
  */
-export function channelSums(a: usize, b: usize, count: i32, channels: i32, sumA: usize, sumAB: usize, scratch: usize): void {
+export function channelSums(a: usize, b: usize, mask: usize, count: i32, channels: i32, sumA: usize, sumAB: usize, scratch: usize): void {
   const period = batchNormPeriod(channels);
   const vectors = period >> 2;
   memory.fill(scratch, 0, <usize>period << 5);
   const periods = count / period;
+  const masked = mask != 0;
+  const zero = f32x4.splat(0);
   let pa = a;
   let pb = b;
+  let pm = mask;
   for (let s = 0; s < periods; s++) {
     let slot = scratch;
     for (let k = 0; k < vectors; k++) {
-      const va = v128.load(pa);
+      let va = v128.load(pa);
+      if (masked) {
+        va = v128.and(va, f32x4.gt(v128.load(pm), zero));
+        pm += 16;
+      }
       const vb = v128.load(pb);
       // Lanes 0,1 and 2,3 of each vector, widened to float64 before any arithmetic.
       const aLow = f64x2.promote_low_f32x4(va);
@@ -56,7 +64,8 @@ export function channelSums(a: usize, b: usize, count: i32, channels: i32, sumA:
   const tailStart = periods * period;
   for (let i = tailStart; i < count; i++) {
     const c = <usize>((i - tailStart) % channels) << 3;
-    const av = <f64>load<f32>(a + (<usize>i << 2));
+    let av = <f64>load<f32>(a + (<usize>i << 2));
+    if (masked && load<f32>(mask + (<usize>i << 2)) <= 0) av = 0;
     const bv = <f64>load<f32>(b + (<usize>i << 2));
     store<f64>(sumA + c, load<f64>(sumA + c) + av);
     store<f64>(sumAB + c, load<f64>(sumAB + c) + av * bv);
@@ -66,22 +75,33 @@ export function channelSums(a: usize, b: usize, count: i32, channels: i32, sumA:
 /**
  * out = A·u + B·(v − M) + O, with A, B, M, O per channel, each expanded to one period
  * and stored one after the other at `constants` (4·period floats). Subtracting M
- * before scaling keeps x − μ exact where μ is large next to σ.
+ * before scaling keeps x − μ exact where μ is large next to σ. With a `mask` (not 0),
+ * u counts only where mask > 0; with `relu`, out is max(0, …): BatchNorm fused with
+ * the ReLU after it, backward and forward.
  */
-export function channelAffine(out: usize, u: usize, v: usize, count: i32, channels: i32, constants: usize): void {
+export function channelAffine(out: usize, u: usize, v: usize, mask: usize, relu: bool, count: i32, channels: i32, constants: usize): void {
   const period = batchNormPeriod(channels);
   const vectors = period >> 2;
   const stride = <usize>period << 2;
   const periods = count / period;
+  const masked = mask != 0;
+  const zero = f32x4.splat(0);
   let pu = u;
   let pv = v;
+  let pm = mask;
   let po = out;
   for (let s = 0; s < periods; s++) {
     let k = constants;
     for (let j = 0; j < vectors; j++) {
-      const scaled = f32x4.mul(v128.load(k), v128.load(pu));
+      let vu = v128.load(pu);
+      if (masked) {
+        vu = v128.and(vu, f32x4.gt(v128.load(pm), zero));
+        pm += 16;
+      }
+      const scaled = f32x4.mul(v128.load(k), vu);
       const centred = f32x4.sub(v128.load(pv), v128.load(k + 2 * stride));
-      const sum = f32x4.add(f32x4.add(scaled, f32x4.mul(v128.load(k + stride), centred)), v128.load(k + 3 * stride));
+      let sum = f32x4.add(f32x4.add(scaled, f32x4.mul(v128.load(k + stride), centred)), v128.load(k + 3 * stride));
+      if (relu) sum = f32x4.max(sum, zero);
       v128.store(po, sum);
       k += 16;
       pu += 16;
@@ -93,7 +113,8 @@ export function channelAffine(out: usize, u: usize, v: usize, count: i32, channe
   for (let i = tailStart; i < count; i++) {
     const k = constants + (<usize>(i - tailStart) << 2);
     const at = <usize>i << 2;
-    const value = load<f32>(k) * load<f32>(u + at) + load<f32>(k + stride) * (load<f32>(v + at) - load<f32>(k + 2 * stride)) + load<f32>(k + 3 * stride);
-    store<f32>(out + at, value);
+    const ui = masked && load<f32>(mask + at) <= 0 ? <f32>0 : load<f32>(u + at);
+    const value = load<f32>(k) * ui + load<f32>(k + stride) * (load<f32>(v + at) - load<f32>(k + 2 * stride)) + load<f32>(k + 3 * stride);
+    store<f32>(out + at, relu ? max(value, <f32>0) : value);
   }
 }

@@ -24,15 +24,18 @@ export function buildModel(spec: ModelSpec, random: Random): tf.Sequential {
     };
   };
 
-  for (const layer of spec.layers) {
-    for (const built of tfLayersFor(layer)) model.add(built);
+  for (const [index, layer] of spec.layers.entries()) {
+    // A ReLU right after a BatchNorm runs inside it (one fused layer, same maths).
+    if (layer.type === 'relu' && spec.layers[index - 1]?.type === 'batchnorm') continue;
+    const reluFollows = spec.layers[index + 1]?.type === 'relu';
+    for (const built of tfLayersFor(layer, reluFollows)) model.add(built);
     const shape = model.outputs[0]?.shape ?? [];
     lastFeatures = shape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
     if (layer.type === 'conv2d') inputChannels = layer.filters;
   }
   return model;
 
-  function tfLayersFor(layer: LayerSpec): tf.layers.Layer[] {
+  function tfLayersFor(layer: LayerSpec, reluFollows: boolean): tf.layers.Layer[] {
     switch (layer.type) {
       case 'conv2d': {
         const stride = layer.stride ?? 1;
@@ -51,7 +54,7 @@ export function buildModel(spec: ModelSpec, random: Random): tf.Sequential {
         return padding > 0 && !same ? [tf.layers.zeroPadding2d({ padding }), conv] : [conv];
       }
       case 'batchnorm':
-        return [new FusedBatchNorm()];
+        return [new FusedBatchNorm({ relu: reluFollows })];
       case 'relu':
         return [tf.layers.reLU()];
       case 'dropout':

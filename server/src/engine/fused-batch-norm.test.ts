@@ -18,11 +18,14 @@ function relativeError(a: tf.Tensor, b: tf.Tensor): number {
 }
 
 /** The textbook BatchNorm in float64, differentiated by tfjs on the cpu backend: the reference. */
-function referenceGradients(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, dy: tf.Tensor4D) {
-  return tf.grads((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
-    const { mean, variance } = tf.moments(xi, [0, 1, 2]);
-    return xi.sub(mean).div(variance.add(1e-5).sqrt()).mul(g).add(b).mul(dy).sum();
-  })([x, gamma, beta]);
+function textbook(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, relu: boolean): tf.Tensor {
+  const { mean, variance } = tf.moments(x, [0, 1, 2]);
+  const y = x.sub(mean).div(variance.add(1e-5).sqrt()).mul(gamma).add(beta);
+  return relu ? y.relu() : y;
+}
+
+function referenceGradients(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, dy: tf.Tensor4D, relu: boolean) {
+  return tf.grads((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => textbook(xi, g, b, relu).mul(dy).sum())([x, gamma, beta]);
 }
 
 describe('FusedBatchNorm', () => {
@@ -31,25 +34,30 @@ describe('FusedBatchNorm', () => {
   });
 
   it.each([
-    ['kernels', 2, 5, 5, 3],
-    ['kernels', 8, 12, 12, 8],
-    ['kernels', 32, 7, 9, 16],
-    ['kernels', 16, 6, 6, 14],
-    ['kernels', 9, 5, 3, 1],
-    ['kernels', 5, 3, 7, 12],
-    ['ops', 2, 5, 5, 3],
-    ['ops', 32, 7, 9, 16],
-  ] as const)('(%s) matches the textbook gradients for input %i×%i×%i×%i, relative error ≤ 1e-5', (implementation, n, h, w, c) => {
+    ['kernels', false, 2, 5, 5, 3],
+    ['kernels', false, 8, 12, 12, 8],
+    ['kernels', false, 32, 7, 9, 16],
+    ['kernels', false, 16, 6, 6, 14],
+    ['kernels', false, 9, 5, 3, 1],
+    ['kernels', false, 5, 3, 7, 12],
+    ['kernels', true, 2, 5, 5, 3],
+    ['kernels', true, 16, 6, 6, 14],
+    ['kernels', true, 8, 12, 12, 8],
+    ['ops', false, 2, 5, 5, 3],
+    ['ops', false, 32, 7, 9, 16],
+    ['ops', true, 8, 12, 12, 8],
+  ] as const)('(%s, fused ReLU %s) matches the textbook gradients for input %i×%i×%i×%i, relative error ≤ 1e-5', (implementation, relu, n, h, w, c) => {
     const random = seededRandom(n * 1000 + c);
     const values = (size: number, scale = 1, offset = 0) => Float32Array.from({ length: size }, () => offset + scale * (random() * 2 - 1));
     const shape: [number, number, number, number] = [n, h, w, c];
     const size = n * h * w * c;
-    const xData = values(size, 3, 1.5);
+    // Centred near 0 with a ReLU, so that it cuts about half the values.
+    const xData = values(size, 3, relu ? 0 : 1.5);
     const dyData = values(size);
     const gammaData = values(c, 0.5, 1);
     const betaData = values(c);
 
-    const layer = new FusedBatchNorm({ implementation: implementation === 'ops' ? 'ops' : 'auto' });
+    const layer = new FusedBatchNorm({ implementation: implementation === 'ops' ? 'ops' : 'auto', relu });
     layer.build(shape);
     layer.setWeights([tf.tensor1d(gammaData), tf.tensor1d(betaData), tf.zeros([c]), tf.ones([c])]);
 
@@ -61,13 +69,9 @@ describe('FusedBatchNorm', () => {
 
     const toCpu = (t: tf.Tensor) => tf.tensor(t.dataSync(), t.shape);
     return tf.setBackend('cpu').then(async () => {
-      const textbook = tf.tidy(() => {
-        const xi = tf.tensor4d(xData, shape);
-        const { mean, variance } = tf.moments(xi, [0, 1, 2]);
-        return xi.sub(mean).div(variance.add(1e-5).sqrt()).mul(tf.tensor1d(gammaData)).add(tf.tensor1d(betaData));
-      });
-      expect(relativeError(toCpu(output), textbook)).toBeLessThan(1e-5);
-      const reference = referenceGradients(tf.tensor4d(xData, shape), tf.tensor1d(gammaData), tf.tensor1d(betaData), tf.tensor4d(dyData, shape));
+      const expected = tf.tidy(() => textbook(tf.tensor4d(xData, shape), tf.tensor1d(gammaData), tf.tensor1d(betaData), relu));
+      expect(relativeError(toCpu(output), expected)).toBeLessThan(1e-5);
+      const reference = referenceGradients(tf.tensor4d(xData, shape), tf.tensor1d(gammaData), tf.tensor1d(betaData), tf.tensor4d(dyData, shape), relu);
       expect(relativeError(toCpu(ours[0] as tf.Tensor), reference[0] as tf.Tensor)).toBeLessThan(1e-5);
       const grads = Object.values(parameterGrads.grads);
       expect(relativeError(toCpu(grads[0] as tf.Tensor), reference[1] as tf.Tensor)).toBeLessThan(1e-5);

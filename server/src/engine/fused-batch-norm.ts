@@ -10,19 +10,23 @@ const MOMENTUM = 0.1;
  * backward. tfjs' layer builds its gradient from dozens of small ops (about half
  * of a training step on wasm); this needs a handful of reductions and element-wise
  * ops. Weights, in order: gamma, beta, moving mean, moving variance (as tfjs).
+ * With `relu`, the ReLU that follows is part of the layer: on GradSheet's kernels
+ * that saves three more element-wise passes each way.
  */
 export class FusedBatchNorm extends tf.layers.Layer {
   static className = 'GradSheetFusedBatchNorm';
   /** 'ops' forces the tfjs-ops path, which backends without GradSheet's kernels use. */
   private readonly implementation: 'auto' | 'ops';
+  private readonly relu: boolean;
   private gamma!: tf.LayerVariable;
   private beta!: tf.LayerVariable;
   private movingMean!: tf.LayerVariable;
   private movingVariance!: tf.LayerVariable;
 
-  constructor(options: { implementation?: 'auto' | 'ops' } = {}) {
+  constructor(options: { implementation?: 'auto' | 'ops'; relu?: boolean } = {}) {
     super({});
     this.implementation = options.implementation ?? 'auto';
+    this.relu = options.relu ?? false;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
@@ -45,26 +49,31 @@ export class FusedBatchNorm extends tf.layers.Layer {
     const gamma = this.gamma.read();
     const beta = this.beta.read();
     if (!kwargs.training) {
-      return tf.batchNorm(x, this.movingMean.read(), this.movingVariance.read(), beta, gamma, EPSILON);
+      return this.activate(tf.batchNorm(x, this.movingMean.read(), this.movingVariance.read(), beta, gamma, EPSILON));
     }
     const count = x.size / (x.shape[x.shape.length - 1] as number);
-    return this.implementation === 'auto' && hasBatchNormKernels() ? this.trainWithKernels(x, gamma, beta, count) : this.trainWithOps(x, gamma, beta, count);
+    return this.implementation === 'auto' && hasBatchNormKernels() ? this.trainWithKernels(x, gamma, beta, count) : this.activate(this.trainWithOps(x, gamma, beta, count));
+  }
+
+  private activate(y: tf.Tensor): tf.Tensor {
+    return this.relu ? tf.relu(y) : y;
   }
 
   /** Two passes forward and two backward, in GradSheet's kernels (wasm, cpu). */
   private trainWithKernels(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, count: number): tf.Tensor {
     const normalise = tf.customGrad((input, g, b, save) => {
-      const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x: input as tf.Tensor, gamma: g as tf.Tensor, beta: b as tf.Tensor }, { epsilon: EPSILON }) as tf.Tensor[];
+      const attrs = { epsilon: EPSILON, relu: this.relu };
+      const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x: input as tf.Tensor, gamma: g as tf.Tensor, beta: b as tf.Tensor }, attrs) as tf.Tensor[];
       this.updateMovingStatistics(mean as tf.Tensor, variance as tf.Tensor, count);
-      (save as tf.GradSaveFunc)([input as tf.Tensor, g as tf.Tensor, mean as tf.Tensor, variance as tf.Tensor]);
+      (save as tf.GradSaveFunc)([input as tf.Tensor, g as tf.Tensor, mean as tf.Tensor, variance as tf.Tensor, y as tf.Tensor]);
       return {
         value: y as tf.Tensor,
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const [savedX, savedGamma, savedMean, savedVariance] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+          const [savedX, savedGamma, savedMean, savedVariance, savedY] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
           return tf.engine().runKernel(
             BATCH_NORM_GRAD,
-            { dy, x: savedX, gamma: savedGamma, mean: savedMean, variance: savedVariance },
-            { epsilon: EPSILON },
+            { dy, x: savedX, gamma: savedGamma, mean: savedMean, variance: savedVariance, y: savedY },
+            attrs,
           ) as tf.Tensor[];
         },
       };

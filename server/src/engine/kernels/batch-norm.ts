@@ -1,7 +1,8 @@
 /**
  * BatchNorm for training as two kernels, forward and backward, each two passes over
- * the data with float64 per-channel sums. They replace a dozen element-wise kernels
- * and reductions per layer. On wasm both passes run in GradSheet's SIMD kernels on the
+ * the data with float64 per-channel sums, optionally fused with the ReLU after it
+ * (attribute `relu`; the backward pass then takes the forward output `y` as its
+ * mask). They replace a dozen element-wise kernels and reductions per layer. On wasm both passes run in GradSheet's SIMD kernels on the
  * backend's heap; on cpu in the TypeScript loops below. The per-channel constants
  * between the passes are computed once, here, for both.
  */
@@ -62,23 +63,26 @@ export function backwardConstants(
   return { dGamma, dBeta: sumDy, affine: { scale, slope, centre: Float64Array.from(mean), offset } };
 }
 
-/** Per-channel Σa and Σa·b over an [rows, channels] array, in float64. */
-function channelSums(a: Float32Array, b: Float32Array, channels: number): { sumA: Float64Array; sumAB: Float64Array } {
+/** Per-channel Σa and Σa·b over an [rows, channels] array, in float64; a counts only where mask > 0. */
+function channelSums(a: Float32Array, b: Float32Array, mask: Float32Array | null, channels: number): { sumA: Float64Array; sumAB: Float64Array } {
   const sumA = new Float64Array(channels);
   const sumAB = new Float64Array(channels);
   for (let i = 0; i < a.length; i++) {
     const c = i % channels;
-    sumA[c] = (sumA[c] as number) + (a[i] as number);
-    sumAB[c] = (sumAB[c] as number) + (a[i] as number) * (b[i] as number);
+    const ai = mask && (mask[i] as number) <= 0 ? 0 : (a[i] as number);
+    sumA[c] = (sumA[c] as number) + ai;
+    sumAB[c] = (sumAB[c] as number) + ai * (b[i] as number);
   }
   return { sumA, sumAB };
 }
 
-function channelAffine(out: Float32Array, u: Float32Array, v: Float32Array, affine: ChannelAffine, channels: number): void {
+function channelAffine(out: Float32Array, u: Float32Array, v: Float32Array, mask: Float32Array | null, relu: boolean, affine: ChannelAffine, channels: number): void {
   const { scale, slope, centre, offset } = affine;
   for (let i = 0; i < out.length; i++) {
     const c = i % channels;
-    out[i] = (scale[c] as number) * (u[i] as number) + (slope[c] as number) * ((v[i] as number) - (centre[c] as number)) + (offset[c] as number);
+    const ui = mask && (mask[i] as number) <= 0 ? 0 : (u[i] as number);
+    const value = (scale[c] as number) * ui + (slope[c] as number) * ((v[i] as number) - (centre[c] as number)) + (offset[c] as number);
+    out[i] = relu ? Math.max(0, value) : value;
   }
 }
 
@@ -94,10 +98,10 @@ const cpuTrain: KernelFunc = ({ inputs, attrs, backend }) => {
   const x = read('x');
   const gamma = read('gamma');
   const channels = gamma.length;
-  const sums = channelSums(x, x, channels);
+  const sums = channelSums(x, x, null, channels);
   const { mean, variance, affine } = forwardConstants(sums.sumA, sums.sumAB, x.length / channels, gamma, read('beta'), epsilonOf(attrs));
   const y = new Float32Array(x.length);
-  channelAffine(y, x, x, affine, channels);
+  channelAffine(y, x, x, null, reluOf(attrs), affine, channels);
   const shape = [...(inputs['x'] as TensorInfo).shape];
   return [cpu.makeTensorInfo(shape, 'float32', y), cpu.makeTensorInfo([channels], 'float32', Float32Array.from(mean)), cpu.makeTensorInfo([channels], 'float32', Float32Array.from(variance))];
 };
@@ -107,10 +111,11 @@ const cpuGrad: KernelFunc = ({ inputs, attrs, backend }) => {
   const read = (name: string) => cpu.data.get((inputs[name] as TensorInfo).dataId).values as Float32Array;
   const [dy, x, gamma] = [read('dy'), read('x'), read('gamma')];
   const channels = gamma.length;
-  const sums = channelSums(dy, x, channels);
+  const mask = reluOf(attrs) ? read('y') : null;
+  const sums = channelSums(dy, x, mask, channels);
   const { dGamma, dBeta, affine } = backwardConstants(sums.sumA, sums.sumAB, x.length / channels, gamma, read('mean'), read('variance'), epsilonOf(attrs));
   const dx = new Float32Array(x.length);
-  channelAffine(dx, dy, x, affine, channels);
+  channelAffine(dx, dy, x, mask, false, affine, channels);
   const shape = [...(inputs['x'] as TensorInfo).shape];
   return [cpu.makeTensorInfo(shape, 'float32', dx), cpu.makeTensorInfo([channels], 'float32', Float32Array.from(dGamma)), cpu.makeTensorInfo([channels], 'float32', Float32Array.from(dBeta))];
 };
@@ -130,19 +135,20 @@ class WasmBatchNorm {
     return this.backend.typedArrayFromHeap(info) as Float32Array;
   }
 
-  sums(a: TensorInfo, b: TensorInfo, channels: number): { sumA: Float64Array; sumAB: Float64Array } {
+  sums(a: TensorInfo, b: TensorInfo, mask: TensorInfo | null, channels: number): { sumA: Float64Array; sumAB: Float64Array } {
     const period = this.kernels.batchNormPeriod(channels);
     const count = a.shape.reduce((p, q) => p * q, 1);
     return withScratch(this.backend, 16 * channels + 32 * period, (scratch) => {
       const sumA = scratch;
       const sumAB = scratch + 8 * channels;
-      this.kernels.channelSums(addressOf(this.backend, a), addressOf(this.backend, b), count, channels, sumA, sumAB, scratch + 16 * channels);
+      const maskAddress = mask ? addressOf(this.backend, mask) : 0;
+      this.kernels.channelSums(addressOf(this.backend, a), addressOf(this.backend, b), maskAddress, count, channels, sumA, sumAB, scratch + 16 * channels);
       const heap = heapBuffer(this.backend);
       return { sumA: new Float64Array(heap, sumA, channels).slice(), sumAB: new Float64Array(heap, sumAB, channels).slice() };
     });
   }
 
-  affine(out: TensorInfo, u: TensorInfo, v: TensorInfo, affine: ChannelAffine, channels: number): void {
+  affine(out: TensorInfo, u: TensorInfo, v: TensorInfo, mask: TensorInfo | null, relu: boolean, affine: ChannelAffine, channels: number): void {
     const period = this.kernels.batchNormPeriod(channels);
     const count = out.shape.reduce((p, q) => p * q, 1);
     withScratch(this.backend, 16 * period, (constants) => {
@@ -151,7 +157,7 @@ class WasmBatchNorm {
         for (let j = 0; j < period; j++) table[row * period + j] = values[j % channels] as number;
       });
       const address = (info: TensorInfo) => addressOf(this.backend, info);
-      this.kernels.channelAffine(address(out), address(u), address(v), count, channels, constants);
+      this.kernels.channelAffine(address(out), address(u), address(v), mask ? address(mask) : 0, relu, count, channels, constants);
     });
   }
 
@@ -168,10 +174,10 @@ const wasmTrain: KernelFunc = ({ inputs, attrs, backend }) => {
   const gamma = bn.read(inputs['gamma'] as TensorInfo).slice();
   const beta = bn.read(inputs['beta'] as TensorInfo).slice();
   const channels = gamma.length;
-  const { sumA, sumAB } = bn.sums(x, x, channels);
+  const { sumA, sumAB } = bn.sums(x, x, null, channels);
   const { mean, variance, affine } = forwardConstants(sumA, sumAB, sizeOf(x) / channels, gamma, beta, epsilonOf(attrs));
   const y = bn.output([...x.shape]);
-  bn.affine(y, x, x, affine, channels);
+  bn.affine(y, x, x, null, reluOf(attrs), affine, channels);
   return [y, bn.output([channels], mean), bn.output([channels], variance)];
 };
 
@@ -182,15 +188,20 @@ const wasmGrad: KernelFunc = ({ inputs, attrs, backend }) => {
   const copy = (name: string) => bn.read(inputs[name] as TensorInfo).slice();
   const gamma = copy('gamma');
   const channels = gamma.length;
-  const { sumA, sumAB } = bn.sums(dy, x, channels);
+  const mask = reluOf(attrs) ? (inputs['y'] as TensorInfo) : null;
+  const { sumA, sumAB } = bn.sums(dy, x, mask, channels);
   const { dGamma, dBeta, affine } = backwardConstants(sumA, sumAB, sizeOf(x) / channels, gamma, copy('mean'), copy('variance'), epsilonOf(attrs));
   const dx = bn.output([...x.shape]);
-  bn.affine(dx, dy, x, affine, channels);
+  bn.affine(dx, dy, x, mask, false, affine, channels);
   return [dx, bn.output([channels], dGamma), bn.output([channels], dBeta)];
 };
 
 function sizeOf(info: TensorInfo): number {
   return info.shape.reduce((a, b) => a * b, 1);
+}
+
+function reluOf(attrs: NamedAttrMap | undefined): boolean {
+  return (attrs as { relu?: boolean } | undefined)?.relu === true;
 }
 
 function epsilonOf(attrs: NamedAttrMap | undefined): number {

@@ -11,8 +11,8 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 /** The module's exports; every address is a byte offset into the backend's heap. */
 export interface SimdExports {
   batchNormPeriod(channels: number): number;
-  channelSums(a: number, b: number, count: number, channels: number, sumA: number, sumAB: number, scratch: number): void;
-  channelAffine(out: number, u: number, v: number, count: number, channels: number, constants: number): void;
+  channelSums(a: number, b: number, mask: number, count: number, channels: number, sumA: number, sumAB: number, scratch: number): void;
+  channelAffine(out: number, u: number, v: number, mask: number, relu: boolean, count: number, channels: number, constants: number): void;
   maxPoolGrad(x: number, dy: number, dx: number, batch: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number, filterHeight: number, filterWidth: number, strideHeight: number, strideWidth: number, padTop: number, padLeft: number): void;
   repackChannels(from: number, fromStride: number, to: number, toStride: number, pixels: number, channels: number): void;
   conv2dFilterGrad(x: number, dy: number, dyChannels: number, dw: number, scratch: number, batch: number, inHeight: number, inWidth: number, inChannels: number, outHeight: number, outWidth: number, outChannels: number, filterHeight: number, filterWidth: number, strideHeight: number, strideWidth: number, padTop: number, padLeft: number): void;
