@@ -46,6 +46,16 @@ describe('MaxPoolGrad on wasm matches the cpu backend', () => {
     }
   });
 
+  it.each([
+    { x: [4, 24, 24, 8], filterSize: 2, strides: 2, pad: 'valid' },
+    { x: [2, 9, 7, 12], filterSize: 3, strides: 2, pad: 'same' },
+  ] satisfies PoolCase[])('four channels at a time, with ties and all-negative windows: %j', async (c) => {
+    const random = seededRandom(13);
+    const x = random.normals(c.x.reduce((a, b) => a * b, 1)).map((v) => Math.round(v * 1.5) - 1);
+    const { wasm, cpu } = await maxPoolGradOnBoth(c, x, random.normals(pooledSize(c)));
+    expect(relativeError(wasm, cpu)).toBeLessThanOrEqual(1e-5);
+  });
+
   it('sends the gradient of an all-negative window to its maximum, not to element 0', async () => {
     const c: PoolCase = { x: [1, 2, 4, 1], filterSize: 2, strides: 2, pad: 'valid' };
     const x = Float32Array.from([5, 1, -3, -1, 2, 0, -2, -4]);
