@@ -52,7 +52,7 @@ export class FusedBatchNorm extends tf.layers.Layer {
       return this.activate(tf.batchNorm(x, this.movingMean.read(), this.movingVariance.read(), beta, gamma, EPSILON));
     }
     const count = x.size / (x.shape[x.shape.length - 1] as number);
-    return this.implementation === 'auto' && hasBatchNormKernels() ? this.trainWithKernels(x, gamma, beta, count) : this.activate(this.trainWithOps(x, gamma, beta, count));
+    return this.implementation === 'auto' && hasBatchNormKernels() ? this.trainWithKernels(x, gamma, beta) : this.activate(this.trainWithOps(x, gamma, beta, count));
   }
 
   private activate(y: tf.Tensor): tf.Tensor {
@@ -60,11 +60,16 @@ export class FusedBatchNorm extends tf.layers.Layer {
   }
 
   /** Two passes forward and two backward, in GradSheet's kernels (wasm, cpu). */
-  private trainWithKernels(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, count: number): tf.Tensor {
+  private trainWithKernels(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
     const normalise = tf.customGrad((input, g, b, save) => {
-      const attrs = { epsilon: EPSILON, relu: this.relu };
-      const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x: input as tf.Tensor, gamma: g as tf.Tensor, beta: b as tf.Tensor }, attrs) as tf.Tensor[];
-      this.updateMovingStatistics(mean as tf.Tensor, variance as tf.Tensor, count);
+      const attrs = { epsilon: EPSILON, relu: this.relu, momentum: MOMENTUM };
+      const [y, mean, variance, movingMean, movingVariance] = tf.engine().runKernel(
+        BATCH_NORM_TRAIN,
+        { x: input as tf.Tensor, gamma: g as tf.Tensor, beta: b as tf.Tensor, movingMean: this.movingMean.read(), movingVariance: this.movingVariance.read() },
+        attrs,
+      ) as tf.Tensor[];
+      this.movingMean.write(movingMean as tf.Tensor);
+      this.movingVariance.write(movingVariance as tf.Tensor);
       (save as tf.GradSaveFunc)([input as tf.Tensor, g as tf.Tensor, mean as tf.Tensor, variance as tf.Tensor, y as tf.Tensor]);
       return {
         value: y as tf.Tensor,

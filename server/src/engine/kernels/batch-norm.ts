@@ -2,7 +2,10 @@
  * BatchNorm for training as two kernels, forward and backward, each two passes over
  * the data with float64 per-channel sums, optionally fused with the ReLU after it
  * (attribute `relu`; the backward pass then takes the forward output `y` as its
- * mask). They replace a dozen element-wise kernels and reductions per layer. On wasm both passes run in GradSheet's SIMD kernels on the
+ * mask). They replace a dozen element-wise kernels and reductions per layer. Given
+ * the running statistics (inputs `movingMean`, `movingVariance`, attribute
+ * `momentum`), the forward kernel also returns them updated, as PyTorch keeps them:
+ * six element-wise kernels fewer per layer and step. On wasm both passes run in GradSheet's SIMD kernels on the
  * backend's heap; on cpu in the TypeScript loops below. The per-channel constants
  * between the passes are computed once, here, for both.
  */
@@ -13,6 +16,20 @@ import { WASM } from './wasm-scope.js';
 
 export const BATCH_NORM_TRAIN = 'GradSheetBatchNormTrain';
 export const BATCH_NORM_GRAD = 'GradSheetBatchNormGrad';
+
+/**
+ * PyTorch's running statistics: each moves `momentum` of the way to the batch's, the
+ * variance unbiased (M/(M − 1)) for M values per channel.
+ */
+export function movingStatistics(
+  movingMean: Float32Array, movingVariance: Float32Array, mean: Float64Array, variance: Float64Array, rows: number, momentum: number,
+): { mean: Float32Array; variance: Float32Array } {
+  const unbiased = rows / Math.max(1, rows - 1);
+  return {
+    mean: movingMean.map((m, c) => m * (1 - momentum) + (mean[c] as number) * momentum),
+    variance: movingVariance.map((v, c) => v * (1 - momentum) + (variance[c] as number) * unbiased * momentum),
+  };
+}
 
 /** Per channel: out = scale·u + slope·(v − centre) + offset. */
 export interface ChannelAffine {
@@ -103,7 +120,10 @@ const cpuTrain: KernelFunc = ({ inputs, attrs, backend }) => {
   const y = new Float32Array(x.length);
   channelAffine(y, x, x, null, reluOf(attrs), affine, channels);
   const shape = [...(inputs['x'] as TensorInfo).shape];
-  return [cpu.makeTensorInfo(shape, 'float32', y), cpu.makeTensorInfo([channels], 'float32', Float32Array.from(mean)), cpu.makeTensorInfo([channels], 'float32', Float32Array.from(variance))];
+  const moving = movingStatistics(read('movingMean'), read('movingVariance'), mean, variance, x.length / channels, momentumOf(attrs));
+  return [y, Float32Array.from(mean), Float32Array.from(variance), moving.mean, moving.variance].map((values, i) =>
+    cpu.makeTensorInfo(i === 0 ? shape : [channels], 'float32', values),
+  );
 };
 
 const cpuGrad: KernelFunc = ({ inputs, attrs, backend }) => {
@@ -171,14 +191,16 @@ class WasmBatchNorm {
 const wasmTrain: KernelFunc = ({ inputs, attrs, backend }) => {
   const bn = new WasmBatchNorm(backend as BackendWasm);
   const x = inputs['x'] as TensorInfo;
-  const gamma = bn.read(inputs['gamma'] as TensorInfo).slice();
-  const beta = bn.read(inputs['beta'] as TensorInfo).slice();
+  const copy = (name: string) => bn.read(inputs[name] as TensorInfo).slice();
+  const gamma = copy('gamma');
+  const beta = copy('beta');
   const channels = gamma.length;
   const { sumA, sumAB } = bn.sums(x, x, null, channels);
   const { mean, variance, affine } = forwardConstants(sumA, sumAB, sizeOf(x) / channels, gamma, beta, epsilonOf(attrs));
+  const moving = movingStatistics(copy('movingMean'), copy('movingVariance'), mean, variance, sizeOf(x) / channels, momentumOf(attrs));
   const y = bn.output([...x.shape]);
   bn.affine(y, x, x, null, reluOf(attrs), affine, channels);
-  return [y, bn.output([channels], mean), bn.output([channels], variance)];
+  return [y, bn.output([channels], mean), bn.output([channels], variance), bn.output([channels], moving.mean), bn.output([channels], moving.variance)];
 };
 
 const wasmGrad: KernelFunc = ({ inputs, attrs, backend }) => {
@@ -198,6 +220,10 @@ const wasmGrad: KernelFunc = ({ inputs, attrs, backend }) => {
 
 function sizeOf(info: TensorInfo): number {
   return info.shape.reduce((a, b) => a * b, 1);
+}
+
+function momentumOf(attrs: NamedAttrMap | undefined): number {
+  return Number((attrs as { momentum?: number } | undefined)?.momentum ?? 0.1);
 }
 
 function reluOf(attrs: NamedAttrMap | undefined): boolean {
