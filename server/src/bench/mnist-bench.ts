@@ -32,6 +32,8 @@ const { values } = parseArgs({
 });
 const spec = getModel(values.model as string);
 const BATCH = 128;
+/** Batches run before timing starts, on both sides (bench/pytorch_peer.py's --warmup). */
+const WARMUP_STEPS = 5;
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 const backend = await selectBackend('auto');
@@ -87,13 +89,22 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-/** Images per second of the real training loop (its batches, stepper and threads), without augmentation. */
+/**
+ * Images per second of the real training loop (its batches, stepper and threads),
+ * without augmentation, timed from the end of the warm-up batches to the last batch.
+ */
 async function timeTfjsSteps(steps: number): Promise<number> {
   const [train, test] = await Promise.all([loadMnistSplit('train'), loadMnistSplit('test')]);
-  const config = resolveTrainConfig({ model: spec.id, batchSize: BATCH, epochs: 1, limitTrain: (steps + 5) * BATCH, limitTest: 100, augment: false, threads, backend: 'auto' }, spec);
-  const { model, history } = await trainModel(config, spec, { train, test });
+  const config = resolveTrainConfig({ model: spec.id, batchSize: BATCH, epochs: 1, limitTrain: (steps + WARMUP_STEPS) * BATCH, limitTest: 100, augment: false, threads, backend: 'auto' }, spec);
+  let warm = 0;
+  let last = 0;
+  const onBatch = ({ batch }: { batch: number }) => {
+    if (batch === WARMUP_STEPS) warm = performance.now();
+    last = performance.now();
+  };
+  const { model } = await trainModel(config, spec, { train, test }, { onBatch });
   model.dispose();
-  return history[0]?.imagesPerSecond ?? 0;
+  return (steps * BATCH) / ((last - warm) / 1000);
 }
 
 function timePytorch(steps: number, threadCount: number): { imagesPerSecond: number; threads: number; torch: string } | null {
@@ -101,7 +112,7 @@ function timePytorch(steps: number, threadCount: number): { imagesPerSecond: num
   writeFileSync(specFile, JSON.stringify(spec));
   for (const python of ['/usr/bin/python3', 'python3']) {
     try {
-      const out = execFileSync(python, [join(repoRoot, 'bench', 'pytorch_peer.py'), '--spec', specFile, '--data', mnistDataDir(), '--batches', String(steps), '--batch-size', String(BATCH), '--threads', String(threadCount)], {
+      const out = execFileSync(python, [join(repoRoot, 'bench', 'pytorch_peer.py'), '--spec', specFile, '--data', mnistDataDir(), '--batches', String(steps), '--batch-size', String(BATCH), '--threads', String(threadCount), '--warmup', String(WARMUP_STEPS)], {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'ignore'],
       });
@@ -136,7 +147,7 @@ function recordThroughput(): void {
   const section = [
     `Recorded by \`npm run bench:mnist -- --steps ${steps} --rounds ${rounds.length}${values['throughput-only'] ? ' --throughput-only' : ''}\` on ${new Date().toISOString().slice(0, 10)}: ${machine}; ${backend.detail}.`,
     '',
-    `Throughput of \`${spec.id}\` in images/s: ${steps} training steps of batch ${BATCH}, the two side by side in alternating rounds.`,
+    `Throughput of \`${spec.id}\` in images/s: ${steps} training steps of batch ${BATCH} after ${WARMUP_STEPS} warm-up steps, the two side by side in alternating rounds.`,
     '',
     `| Round | tfjs, ${backend.name}, ${threads} thread(s) | PyTorch ${torchVersion ?? ''}, CPU, ${threads} thread(s) | Ratio | PyTorch, 1 thread |`,
     '| --- | --- | --- | --- | --- |',
