@@ -1,3 +1,4 @@
+/// <reference path="./webassembly.d.ts" />
 /**
  * GradSheet's own SIMD kernels (AssemblyScript in `server/assembly`, compiled to
  * `server/dist/wasm/gradsheet-kernels.wasm` by the build). One instance per wasm
