@@ -70,22 +70,30 @@ export async function trainModel(
       let lossSum = 0;
       let correct = 0;
       let lr = config.lr;
+      const batchAt = (batch: number) => {
+        const indices = order.subarray(batch * config.batchSize, Math.min(trainCount, (batch + 1) * config.batchSize));
+        return makeBatch(data.train, indices, config.augment ? random : null);
+      };
+      let next = batchAt(0);
       for (let batch = 0; batch < batches; batch++) {
         if (hooks.signal?.aborted) throw hooks.signal.reason ?? new Error('training was cancelled');
         lr = learningRateAt(schedule, epoch, batch);
         setLearningRate(optimizer, lr);
-        const indices = order.subarray(batch * config.batchSize, Math.min(trainCount, (batch + 1) * config.batchSize));
-        const { inputs, labels } = makeBatch(data.train, indices, config.augment ? random : null);
-        const { loss: batchLoss, correct: batchCorrect } = await stepper.step(inputs, labels);
+        const { inputs, labels } = next;
+        // The next batch is made while the worker threads finish this one.
+        const prepareNext = () => {
+          if (batch + 1 < batches) next = batchAt(batch + 1);
+        };
+        const { loss: batchLoss, correct: batchCorrect } = await stepper.step(inputs, labels, prepareNext);
         await average?.update(model);
-        lossSum += batchLoss * indices.length;
+        lossSum += batchLoss * labels.length;
         correct += batchCorrect;
         hooks.onBatch?.({
           epoch: epoch + 1,
           batch: batch + 1,
           batches,
           loss: batchLoss,
-          acc: batchCorrect / indices.length,
+          acc: batchCorrect / labels.length,
           lr,
           batchesPerSecond: ((batch + 1) * 1000) / (performance.now() - started),
         });
@@ -143,10 +151,11 @@ function normaliseAll(split: MnistSplit, count: number): Float32Array {
 /** One thread: tfjs' own optimiser step over the whole batch. */
 function singleThreadStepper(model: tf.LayersModel, optimizer: tf.Optimizer): Stepper {
   return {
-    async step(inputs, labels) {
+    async step(inputs, labels, meanwhile) {
       const result = trainStep(model, optimizer, inputs, labels);
       const [loss, correct] = await Promise.all([result.loss.data(), result.correct.data()]);
       tf.dispose([result.loss, result.correct]);
+      meanwhile?.();
       return { loss: loss[0] as number, correct: correct[0] as number };
     },
     async close() {},

@@ -12,7 +12,11 @@ export interface StepResult {
 
 /** Runs one optimisation step on a batch. */
 export interface Stepper {
-  step(inputs: Float32Array, labels: Int32Array): Promise<StepResult>;
+  /**
+   * `meanwhile` runs on the main thread while other threads still work on the batch
+   * (the next batch is prepared there); a single thread runs it after the step.
+   */
+  step(inputs: Float32Array, labels: Int32Array, meanwhile?: () => void): Promise<StepResult>;
   close(): Promise<void>;
 }
 
@@ -44,7 +48,7 @@ class ReplicaThread {
 
 /**
  * The main thread's share of a batch, relative to a worker's. Besides its share the
- * main thread prepares the batch, applies the optimiser and updates the weight
+ * main thread prepares the next batch, applies the optimiser and updates the weight
  * average, about as long as 6 to 8 images take on 2 cores.
  */
 const MAIN_SHARE = 0.9;
@@ -97,7 +101,7 @@ export class ParallelStepper implements Stepper {
     return new ParallelStepper(model, optimizer, random, threads);
   }
 
-  async step(inputs: Float32Array, labels: Int32Array): Promise<StepResult> {
+  async step(inputs: Float32Array, labels: Int32Array, meanwhile?: () => void): Promise<StepResult> {
     const replicas = Math.min(this.threads.length + 1, labels.length);
     // The main thread also prepares batches and applies the optimiser, so it takes a smaller share.
     const shareSize = Math.ceil(labels.length / (replicas - 1 + MAIN_SHARE));
@@ -117,6 +121,7 @@ export class ParallelStepper implements Stepper {
     });
     const ownFrom = (replicas - 1) * shareSize;
     const own = await computeGradients(this.model, inputs.subarray(ownFrom * PIXELS), labels.subarray(ownFrom));
+    meanwhile?.();
     const shares: Share[] = [...(await Promise.all(remote)), { ...own, weights: null }];
 
     const total = shares.reduce((n, share) => n + share.count, 0);
