@@ -20,7 +20,9 @@ export interface SimdExports {
 }
 
 interface EmscriptenHeap {
-  readonly asm: { readonly memory: WebAssembly.Memory };
+  /** The single-threaded builds export their memory; threaded builds import it (`wasmMemory`). */
+  readonly asm?: { readonly memory?: WebAssembly.Memory };
+  readonly wasmMemory?: WebAssembly.Memory;
   _malloc(bytes: number): number;
   _free(address: number): void;
 }
@@ -46,8 +48,13 @@ function compile(): WebAssembly.Module {
 export function simdKernels(backend: BackendWasm): SimdExports {
   let kernels = instances.get(backend);
   if (!kernels) {
-    const memory = heapOf(backend).asm.memory;
-    kernels = new WebAssembly.Instance(compile(), { env: { memory, abort } }).exports as unknown as SimdExports;
+    const memory = memoryOf(backend);
+    try {
+      kernels = new WebAssembly.Instance(compile(), { env: { memory, abort } }).exports as unknown as SimdExports;
+    } catch (error) {
+      // A shared (threaded) heap cannot be imported as the plain memory the module declares.
+      throw new Error(`GradSheet's wasm kernels cannot use this wasm backend's memory: ${error instanceof Error ? error.message : String(error)}`);
+    }
     instances.set(backend, kernels);
   }
   return kernels;
@@ -61,9 +68,16 @@ function heapOf(backend: BackendWasm): EmscriptenHeap {
   return backend.wasm as unknown as EmscriptenHeap;
 }
 
+function memoryOf(backend: BackendWasm): WebAssembly.Memory {
+  const heap = heapOf(backend);
+  const memory = heap.asm?.memory ?? heap.wasmMemory;
+  if (!memory) throw new Error("GradSheet's wasm kernels found no memory on this wasm backend.");
+  return memory;
+}
+
 /** The backend's whole heap; a new buffer after each time the heap grows. */
 export function heapBuffer(backend: BackendWasm): ArrayBuffer {
-  return heapOf(backend).asm.memory.buffer;
+  return memoryOf(backend).buffer;
 }
 
 /** A tensor's byte offset on the wasm heap. */
