@@ -8,9 +8,10 @@
 import { createRequire } from 'node:module';
 import { dirname, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { GradSheetError } from '@gradsheet/shared';
 import { registerWasmTrainingKernels } from '../kernels/register.js';
+import { simdKernels } from '../simd/simd-kernels.js';
 
 export type BackendChoice = 'auto' | 'wasm' | 'node' | 'webgpu';
 
@@ -54,6 +55,12 @@ async function useWasm(): Promise<SelectedBackend> {
     throw new GradSheetError('INVALID_INPUT', 'The wasm backend failed to start (see the message above).');
   }
   registerWasmTrainingKernels();
+  try {
+    // Load GradSheet's SIMD kernels now, so that a missing build fails here, in one line.
+    simdKernels(tf.backend() as BackendWasm);
+  } catch (error) {
+    throw new GradSheetError('INVALID_INPUT', error instanceof Error ? error.message : String(error));
+  }
   // Node gets the SIMD binary without threads: tfjs starts wasm threads from blob: URLs,
   // which Node's Worker refuses.
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
