@@ -79,26 +79,59 @@ async function useNode(): Promise<SelectedBackend> {
   return { name: 'tensorflow', detail: `node (tfjs-node, native TensorFlow, tfjs ${tf.version_core})` };
 }
 
+interface GpuAdapterRequest {
+  readonly featureLevel?: string;
+}
+
+interface DawnGpu {
+  requestAdapter(options?: GpuAdapterRequest): Promise<unknown>;
+}
+
 interface DawnModule {
-  create(options: string[]): unknown;
+  create(options: string[]): DawnGpu;
   globals: object;
 }
 
+/**
+ * Set GRADSHEET_WEBGPU_ADAPTER=software to run the webgpu backend without a GPU, on
+ * Dawn's OpenGL ES backend over Mesa's software renderer: far slower than wasm, but
+ * it exercises the WebGPU path on any Linux machine with Mesa's EGL (the tests do).
+ */
+const SOFTWARE_ADAPTER = 'software';
+
+/**
+ * The Dawn instance, made once per process and held here: the tfjs backend keeps the
+ * device it opened, and a collected instance would take that device with it.
+ */
+let dawnGpu: DawnGpu | null = null;
+
 async function useWebGpu(): Promise<SelectedBackend> {
   const install = 'npm install @tensorflow/tfjs-backend-webgpu webgpu';
+  const software = process.env['GRADSHEET_WEBGPU_ADAPTER'] === SOFTWARE_ADAPTER;
+  // Mesa's EGL without a display server.
+  if (software) process.env['EGL_PLATFORM'] ??= 'surfaceless';
   const dawn = (await importOptional('webgpu', install, 'webgpu')) as DawnModule;
-  // Dawn must be in place as navigator.gpu before the tfjs backend is imported: it
-  // registers itself only if it finds a GPU there.
-  Object.assign(globalThis, dawn.globals);
-  const gpu = dawn.create([]);
-  const scope = globalThis as { navigator?: object };
-  if (scope.navigator === undefined) scope.navigator = { gpu };
-  else Object.defineProperty(scope.navigator, 'gpu', { value: gpu, configurable: true });
+  if (!dawnGpu) {
+    // Dawn must be in place as navigator.gpu before the tfjs backend is imported: it
+    // registers itself only if it finds a GPU there.
+    Object.assign(globalThis, dawn.globals);
+    const gpu = dawn.create(software ? ['backend=opengles'] : []);
+    if (software) {
+      // Dawn offers WebGPU's compatibility mode only on OpenGL ES; tfjs asks for the core one.
+      const request = gpu.requestAdapter.bind(gpu);
+      gpu.requestAdapter = (options) => request({ ...options, featureLevel: 'compatibility' });
+    }
+    const scope = globalThis as { navigator?: object };
+    if (scope.navigator === undefined) scope.navigator = { gpu };
+    else Object.defineProperty(scope.navigator, 'gpu', { value: gpu, configurable: true });
+    dawnGpu = gpu;
+  }
   await importOptional('@tensorflow/tfjs-backend-webgpu', install, 'webgpu');
   if (tf.findBackendFactory('webgpu') === null || !(await tf.setBackend('webgpu'))) {
-    throw new GradSheetError('INVALID_INPUT', 'The webgpu backend is installed but found no usable GPU adapter.');
+    const hint = software ? ' (software adapter: needs Mesa\'s EGL, e.g. Debian\'s libegl-mesa0)' : '; without a GPU, GRADSHEET_WEBGPU_ADAPTER=software runs it on the CPU, slowly';
+    throw new GradSheetError('INVALID_INPUT', `The webgpu backend is installed but found no usable GPU adapter${hint}.`);
   }
-  return { name: 'webgpu', detail: `webgpu (Dawn, tfjs ${tf.version_core})` };
+  return { name: 'webgpu', detail: `webgpu (Dawn${software ? ', software adapter' : ''}, tfjs ${tf.version_core})` };
 }
 
 /** Imports an optional package; a missing one becomes an INVALID_INPUT error with the fix. */
