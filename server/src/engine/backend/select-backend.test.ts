@@ -1,17 +1,8 @@
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { GradSheetError } from '@gradsheet/shared';
 import { describe, expect, it } from 'vitest';
+import { installed } from './installed.js';
 import { selectBackend, type BackendChoice } from './select-backend.js';
-
-const installed = (name: string) => {
-  try {
-    createRequire(import.meta.url).resolve(name);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('selectBackend', () => {
   it('starts wasm with the training kernels registered', async () => {

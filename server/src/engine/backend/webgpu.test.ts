@@ -4,23 +4,15 @@
  * packages are installed, as CI installs them, on Linux with Mesa's EGL.
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { DEFAULT_MODEL_ID, getModel, resolveTrainConfig, seededRandom } from '@gradsheet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../build-model.js';
 import { computeGradients, PIXELS } from '../replica.js';
 import { loadMnistSplit } from '../../mnist/load-mnist.js';
 import { trainModel } from '../train.js';
+import { installed } from './installed.js';
 import { selectBackend } from './select-backend.js';
 
-const installed = (name: string) => {
-  try {
-    createRequire(import.meta.url).resolve(name);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const runnable =
   installed('webgpu') && installed('@tensorflow/tfjs-backend-webgpu') && process.platform === 'linux' && existsSync('/usr/lib/x86_64-linux-gnu/libEGL_mesa.so.0');
 
