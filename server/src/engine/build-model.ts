@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayerSpec, ModelSpec, Random } from '@gradsheet/shared';
 import { FusedBatchNorm } from './fused-batch-norm.js';
+import { PlainConv2D } from './plain-conv2d.js';
 import { SeededDropout } from './seeded-dropout.js';
 
 /**
@@ -42,7 +43,7 @@ export function buildModel(spec: ModelSpec, random: Random): tf.Sequential {
         const padding = layer.padding ?? 0;
         const same = stride === 1 && padding * 2 === layer.kernel - 1;
         const init = pytorchInit(inputChannels * layer.kernel * layer.kernel);
-        const conv = tf.layers.conv2d({
+        const conv = new PlainConv2D({
           filters: layer.filters,
           kernelSize: layer.kernel,
           strides: stride,
