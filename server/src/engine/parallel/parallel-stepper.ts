@@ -46,13 +46,6 @@ class ReplicaThread {
   }
 }
 
-/**
- * The main thread's share of a batch, relative to a worker's. Besides its share the
- * main thread prepares the next batch, applies the optimiser and updates the weight
- * average, about as long as 6 to 8 images take on 2 cores.
- */
-const MAIN_SHARE = 0.9;
-
 interface Share {
   readonly gradients: Float32Array;
   readonly weights: Float32Array | null;
@@ -103,8 +96,9 @@ export class ParallelStepper implements Stepper {
 
   async step(inputs: Float32Array, labels: Int32Array, meanwhile?: () => void): Promise<StepResult> {
     const replicas = Math.min(this.threads.length + 1, labels.length);
-    // The main thread also prepares batches and applies the optimiser, so it takes a smaller share.
-    const shareSize = Math.ceil(labels.length / (replicas - 1 + MAIN_SHARE));
+    // Equal shares: measured on 2 cores, the main thread's own work (the next batch, the
+    // optimiser) weighs about as much as a worker's messages and weight copies.
+    const shareSize = Math.ceil(labels.length / replicas);
     const weights = await readAllWeights(this.model);
     const remote = this.threads.slice(0, replicas - 1).map(async (thread, i): Promise<Share> => {
       const from = i * shareSize;
