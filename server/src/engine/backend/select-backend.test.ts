@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { GradSheetError } from '@gradsheet/shared';
 import { describe, expect, it } from 'vitest';
 import { installed } from './installed.js';
+import { compileKernels } from '../simd/simd-kernels.js';
 import { selectBackend, type BackendChoice } from './select-backend.js';
 
 describe('selectBackend', () => {
@@ -26,6 +27,20 @@ describe('selectBackend', () => {
       code: 'INVALID_INPUT',
       message: expect.stringContaining('npm install @tensorflow/tfjs-backend-webgpu webgpu'),
     });
+  });
+
+  it('rejects an unknown GRADSHEET_WEBGPU_ADAPTER before loading anything', async () => {
+    process.env['GRADSHEET_WEBGPU_ADAPTER'] = 'sw';
+    try {
+      await expect(selectBackend('webgpu')).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('must be "software" or unset, not "sw"') });
+    } finally {
+      delete process.env['GRADSHEET_WEBGPU_ADAPTER'];
+    }
+  });
+
+  it('says how to build the SIMD kernels when their module is missing', () => {
+    expect(() => compileKernels(new URL('file:///nonexistent/gradsheet-kernels.wasm'))).toThrow(/not built .*run "npm run build"/);
+    expect(compileKernels()).toBeInstanceOf(WebAssembly.Module);
   });
 
   it('rejects an unknown choice', async () => {

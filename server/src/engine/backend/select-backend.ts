@@ -107,7 +107,11 @@ let dawnGpu: DawnGpu | null = null;
 
 async function useWebGpu(): Promise<SelectedBackend> {
   const install = 'npm install @tensorflow/tfjs-backend-webgpu webgpu';
-  const software = process.env['GRADSHEET_WEBGPU_ADAPTER'] === SOFTWARE_ADAPTER;
+  const adapter = process.env['GRADSHEET_WEBGPU_ADAPTER'];
+  if (adapter !== undefined && adapter !== '' && adapter !== SOFTWARE_ADAPTER) {
+    throw new GradSheetError('INVALID_INPUT', `GRADSHEET_WEBGPU_ADAPTER must be "${SOFTWARE_ADAPTER}" or unset, not "${adapter}".`);
+  }
+  const software = adapter === SOFTWARE_ADAPTER;
   // Mesa's EGL without a display server.
   if (software) process.env['EGL_PLATFORM'] ??= 'surfaceless';
   const dawn = (await importOptional('webgpu', install, 'webgpu')) as DawnModule;

@@ -32,15 +32,19 @@ export const KERNELS_WASM = new URL('../../../dist/wasm/gradsheet-kernels.wasm',
 let compiled: WebAssembly.Module | null = null;
 const instances = new WeakMap<BackendWasm, SimdExports>();
 
-function compile(): WebAssembly.Module {
-  if (compiled) return compiled;
+/** Compiles the kernels' module from `file`; a missing file says how to build it. */
+export function compileKernels(file: URL = KERNELS_WASM): WebAssembly.Module {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(KERNELS_WASM);
+    bytes = readFileSync(file);
   } catch {
-    throw new Error(`GradSheet's wasm kernels are not built (${KERNELS_WASM.pathname}): run "npm run build".`);
+    throw new Error(`GradSheet's wasm kernels are not built (${file.pathname}): run "npm run build".`);
   }
-  compiled = new WebAssembly.Module(bytes);
+  return new WebAssembly.Module(bytes);
+}
+
+function compile(): WebAssembly.Module {
+  compiled ??= compileKernels();
   return compiled;
 }
 
