@@ -22,3 +22,5 @@ export * from './report/training-report-plan.js';
 export * from './service/api.types.js';
 export * from './service/sse.types.js';
 export * from './teacher/index.js';
+export * from './models/layer-types.js';
+export * from './models/parse-spec.js';

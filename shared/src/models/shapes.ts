@@ -1,4 +1,5 @@
-import { invalidInput } from '../errors.js';
+import { invalidModel } from '../errors.js';
+import { layerPlace, layerTypeName } from './layer-types.js';
 import type { LayerSpec, ModelSpec } from './spec.js';
 
 /** Shape of one image's tensor, batch left out: [channels, height, width], or [features] once flat. */
@@ -33,7 +34,7 @@ interface State {
 
 /**
  * Each layer's output shape, parameter count and receptive field, in order.
- * Throws GradSheetError INVALID_INPUT, naming the layer, for a model that cannot be built.
+ * Throws GradSheetError INVALID_MODEL, naming the layer, for a model that cannot be built.
  */
 export function inferShapes(model: ModelShapeInput): LayerShape[] {
   const [channels, height, width] = model.input;
@@ -49,8 +50,8 @@ export function inferShapes(model: ModelShapeInput): LayerShape[] {
     globallyPooled: false,
   };
   const shapes = model.layers.map((layer, index) => {
-    if (typeof layer !== 'object' || layer === null) throw invalidInput(`layer ${index + 1} is not a layer spec`);
-    const where = `layer ${index + 1} (${String(layer.type)})`;
+    if (typeof layer !== 'object' || layer === null) throw invalidModel(`layer ${index + 1} is not a layer spec`);
+    const where = layerPlace(index, layerTypeName(layer.type));
     const { next, params } = applyLayer(layer, state, where, inputSide);
     const row: LayerShape = {
       index,
@@ -67,7 +68,7 @@ export function inferShapes(model: ModelShapeInput): LayerShape[] {
   const values = state.shape.reduce((a, b) => a * b, 1);
   const spatial = state.shape.length === 3 ? state.shape[1] * state.shape[2] : 1;
   if (values !== model.classes || spatial !== 1) {
-    throw invalidInput(`the model ends with a ${describeShape(state.shape)} output per image, but it must end with ${model.classes} class scores`);
+    throw invalidModel(`the model ends with a ${describeShape(state.shape)} output per image, but it must end with ${model.classes} class scores`);
   }
   return shapes;
 }
@@ -113,7 +114,7 @@ function applyLayer(layer: LayerSpec, state: State, where: string, inputSide: nu
     }
     case 'dense': {
       if (shape.length === 3 && !state.globallyPooled) {
-        throw invalidInput(`${where}: a dense layer needs a flat input, got ${describeShape(shape)}; put a flatten or gap layer before it`);
+        throw invalidModel(`${where}: a dense layer needs a flat input, got ${describeShape(shape)}; put a flatten or gap layer before it`);
       }
       const inputs = shape[0];
       const units = requireWhole(layer.units, 1, `${where}: units`);
@@ -127,13 +128,13 @@ function applyLayer(layer: LayerSpec, state: State, where: string, inputSide: nu
       return { next: state, params: 2 * shape[0] };
     case 'dropout':
       if (typeof layer.rate !== 'number' || !(layer.rate >= 0 && layer.rate < 1)) {
-        throw invalidInput(`${where}: dropout rate must be at least 0 and below 1, got ${String(layer.rate)}`);
+        throw invalidModel(`${where}: dropout rate must be at least 0 and below 1, got ${String(layer.rate)}`);
       }
       return { next: state, params: 0 };
     case 'relu':
       return { next: state, params: 0 };
     default:
-      throw invalidInput(`${where}: unknown layer type`);
+      throw invalidModel(`${where}: unknown layer type`);
   }
 }
 
@@ -151,21 +152,21 @@ function spatialState(state: State, shape: TensorShape, kernel: number, stride: 
 function slide(size: number, kernel: number, stride: number, padding: number, where: string): number {
   const out = Math.floor((size + 2 * padding - kernel) / stride) + 1;
   if (out <= 0) {
-    throw invalidInput(`${where}: kernel ${kernel} with padding ${padding} does not fit an input of ${size}, so the output would be ${out}`);
+    throw invalidModel(`${where}: kernel ${kernel} with padding ${padding} does not fit an input of ${size}, so the output would be ${out}`);
   }
   return out;
 }
 
 function featureMap(shape: TensorShape, where: string): readonly [number, number, number] {
   if (shape.length !== 3) {
-    throw invalidInput(`${where}: needs a [channels, height, width] input, but the tensor is already flat (${describeShape(shape)})`);
+    throw invalidModel(`${where}: needs a [channels, height, width] input, but the tensor is already flat (${describeShape(shape)})`);
   }
   return shape;
 }
 
 function requireWhole(value: unknown, min: number, what: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw invalidInput(`${what} must be a whole number of at least ${min}, got ${String(value)}`);
+    throw invalidModel(`${what} must be a whole number of at least ${min}, got ${String(value)}`);
   }
   return value;
 }
@@ -173,3 +174,4 @@ function requireWhole(value: unknown, min: number, what: string): number {
 function describeShape(shape: TensorShape): string {
   return shape.join('×');
 }
+

@@ -1,4 +1,4 @@
-import { invalidInput } from '../errors.js';
+import { GradSheetError } from '../errors.js';
 import type { LayerSpec, ModelSpec } from './spec.js';
 
 /** MNIST: one grey 28×28 channel, ten digits. */
@@ -142,6 +142,6 @@ export function modelIds(): string[] {
 /** The built-in model with this id; GradSheetError INVALID_INPUT, listing the ids, when there is none. */
 export function getModel(id: string): ModelSpec {
   const model = MODEL_ZOO.find((candidate) => candidate.id === id);
-  if (!model) throw invalidInput(`unknown model "${id}"; known models: ${modelIds().join(', ')}`);
+  if (!model) throw new GradSheetError('UNKNOWN_MODEL', `unknown model "${id}"; known models: ${modelIds().join(', ')}`);
   return model;
 }

@@ -102,6 +102,58 @@ export interface LineChartPlan {
 
 export type ChartPlan = LineChartPlan;
 
+/**
+ * A drop-down list on a range (Excel's list data validation, ExcelApi 1.8 in Office.js).
+ * Writers that cannot add one leave the cells as plain input; the sheet's own
+ * formulas must still say when a typed value is not in the list.
+ */
+export interface ListValidationPlan {
+  readonly range: RangeRef;
+  /** The allowed values, in the order the drop-down shows them. */
+  readonly values: readonly string[];
+  /** Shown by Excel when a typed value is not in the list. */
+  readonly errorMessage?: string;
+}
+
+/** The look a conditional format gives a cell. */
+export interface ConditionalStyle {
+  /** Solid fill, RGB hex without '#'. */
+  readonly fill?: string;
+  /** RGB hex without '#'. */
+  readonly fontColor?: string;
+}
+
+/**
+ * A format applied where an A1 formula is TRUE. The formula is written for the
+ * range's top-left cell, without "=", and moves with each cell as Excel's
+ * relative references do.
+ */
+export interface FormulaConditionalFormat {
+  readonly kind: 'formula';
+  readonly range: RangeRef;
+  readonly formula: string;
+  readonly style: ConditionalStyle;
+}
+
+/** One end (or the middle) of a colour scale. */
+export interface ColorScalePoint {
+  /** A fixed number; the range's lowest (or highest) value when absent. */
+  readonly value?: number;
+  /** RGB hex without '#'. */
+  readonly color: string;
+}
+
+/** A two- or three-colour scale: each cell's fill follows its value. */
+export interface ColorScaleConditionalFormat {
+  readonly kind: 'colorScale';
+  readonly range: RangeRef;
+  readonly min: ColorScalePoint;
+  readonly mid?: ColorScalePoint;
+  readonly max: ColorScalePoint;
+}
+
+export type ConditionalFormatPlan = FormulaConditionalFormat | ColorScaleConditionalFormat;
+
 export interface SheetPlan {
   readonly name: string;
   /** RGB hex without '#'. */
@@ -118,6 +170,10 @@ export interface SheetPlan {
   readonly protect?: boolean;
   /** With `protect`: rows and columns may still be inserted, so a learner can add working of their own. */
   readonly allowInsertingRowsAndColumns?: boolean;
+  /** Drop-down lists; every range is on this sheet. */
+  readonly validations?: readonly ListValidationPlan[];
+  /** Conditional formats, applied in order; every range is on this sheet. */
+  readonly conditionalFormats?: readonly ConditionalFormatPlan[];
 }
 
 /** A workbook-scoped defined name, e.g. LearningRate → Parameters!$B$4. */
