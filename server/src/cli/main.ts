@@ -11,7 +11,7 @@ import { EXIT_FAILURE, EXIT_USAGE, PartialFailure, UsageError } from './usage-er
 /** Errors that mean "the input was wrong" rather than "GradSheet broke". */
 function isUsageProblem(error: unknown): boolean {
   if (error instanceof UsageError) return true;
-  if (error instanceof GradSheetError) return error.code === 'INVALID_INPUT';
+  if (error instanceof GradSheetError) return error.kind === 'input' || error.kind === 'not-found';
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   // The output path went away or became unwritable between the check and the write.
   return code === 'EACCES' || code === 'ENOENT' || code === 'EROFS' || code === 'ENOTDIR' || code === 'EISDIR';

@@ -77,7 +77,7 @@ describe('inferShapes', () => {
     try {
       call();
     } catch (error) {
-      expect((error as GradSheetError).code).toBe('INVALID_INPUT');
+      expect((error as GradSheetError).code).toBe('INVALID_MODEL');
     }
   });
 });

@@ -139,7 +139,7 @@ export function modelIds(): string[] {
   return MODEL_ZOO.map((model) => model.id);
 }
 
-/** The built-in model with this id; GradSheetError INVALID_INPUT, listing the ids, when there is none. */
+/** The built-in model with this id; GradSheetError UNKNOWN_MODEL, listing the ids, when there is none. */
 export function getModel(id: string): ModelSpec {
   const model = MODEL_ZOO.find((candidate) => candidate.id === id);
   if (!model) throw new GradSheetError('UNKNOWN_MODEL', `unknown model "${id}"; known models: ${modelIds().join(', ')}`);
