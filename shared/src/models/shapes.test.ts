@@ -53,12 +53,12 @@ describe('inferShapes', () => {
   });
 
   it.each<[string, ModelShapeInput, RegExp]>([
-    ['a kernel larger than its input', mnist([{ type: 'maxpool', size: 8 }, { type: 'conv2d', filters: 4, kernel: 5 }, ...head]), /layer 2 \(conv2d\): kernel 5 with padding 0 does not fit an input of 3/],
-    ['a pool larger than its input', mnist([{ type: 'maxpool', size: 30 }, ...head]), /layer 1 \(maxpool\).*would be 0/],
+    ['a kernel larger than its input', mnist([{ type: 'maxpool', size: 8 }, { type: 'conv2d', filters: 4, kernel: 5 }, ...head]), /layer 2 \(Conv2d\): kernel 5 with padding 0 does not fit an input of 3/],
+    ['a pool larger than its input', mnist([{ type: 'maxpool', size: 30 }, ...head]), /layer 1 \(MaxPool2d\).*would be 0/],
     ['a dense layer on a feature map', mnist([{ type: 'conv2d', filters: 4, kernel: 3 }, { type: 'dense', units: 10 }]), /flatten or gap/],
     ['a dense layer on a 1×1 map from an ordinary pool', mnist([{ type: 'avgpool', size: 28 }, { type: 'dense', units: 10 }]), /flatten or gap/],
     ['a conv after flatten', mnist([{ type: 'flatten' }, { type: 'conv2d', filters: 4, kernel: 3 }, ...head]), /already flat/],
-    ['GAP after flatten', mnist([{ type: 'flatten' }, ...head]), /layer 2 \(gap\).*already flat/],
+    ['GAP after flatten', mnist([{ type: 'flatten' }, ...head]), /layer 2 \(GAP\).*already flat/],
     ['a dropout rate of 1', mnist([{ type: 'dropout', rate: 1 }, ...head]), /dropout rate must be at least 0 and below 1, got 1/],
     ['a negative dropout rate', mnist([{ type: 'dropout', rate: -0.1 }, ...head]), /dropout rate/],
     ['a NaN dropout rate', mnist([{ type: 'dropout', rate: Number.NaN }, ...head]), /dropout rate/],
