@@ -7,6 +7,7 @@ import {
   type RunState,
   type RunStateEvent,
   type RunView,
+  type ModelSpec,
   type TrainConfig,
 } from '@gradsheet/shared';
 import { SERVICE_ERRORS } from './errors.js';
@@ -75,9 +76,11 @@ export class RunManager {
     return { manager, skipped };
   }
 
-  async create(config: TrainConfig): Promise<RunView> {
+  /** Queues a new run of `spec` (a built-in model or a design), trained as `config` says. */
+  async create(config: TrainConfig, spec: ModelSpec): Promise<RunView> {
     const now = new Date().toISOString();
     const record: RunRecord = { id: randomUUID(), config, state: 'queued', createdAt: now, updatedAt: now };
+    await this.store.saveSpec(record.id, spec);
     await this.store.save(record);
     this.runs.set(record.id, { record, metrics: [] });
     this.queue.push(record.id);

@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RUN_ID_PATTERN, RUN_STATES, type EpochMetrics, type RunRecord, type RunState } from '@gradsheet/shared';
+import { RUN_ID_PATTERN, RUN_STATES, type EpochMetrics, type ModelSpec, type RunRecord } from '@gradsheet/shared';
 import { RunDirectory, RUN_FILES } from '../engine/run-directory.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 
@@ -40,6 +40,13 @@ export class RunStore {
     // Keep the chain going after a failed write; the caller still sees the failure.
     this.writes.set(record.id, write.catch(() => {}));
     await write;
+  }
+
+  /** The model the run trains, kept beside its state. */
+  async saveSpec(id: string, spec: ModelSpec): Promise<void> {
+    const dir = this.runDir(id);
+    await mkdir(dir, { recursive: true });
+    await writeFileAtomic(join(dir, 'model.json'), Buffer.from(`${JSON.stringify(spec, null, 2)}\n`));
   }
 
   /** Every run whose folder and run.json are sound; anything else in runs/ is left alone. */

@@ -29,8 +29,9 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, { run
     },
     async (request, reply): Promise<CreateRunResponse> => {
       // The schema has checked types and bounds; the model's defaults and the cross-field rules come from here.
-      const config = resolveTrainConfig({ ...request.body, threads }, getModel(request.body.model));
-      const run = await runs.create(config);
+      const spec = getModel(request.body.model);
+      const config = resolveTrainConfig({ ...request.body, threads }, spec);
+      const run = await runs.create(config, spec);
       reply.code(201).header('location', `/api/runs/${run.id}`);
       return { id: run.id };
     },
