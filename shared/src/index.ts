@@ -24,3 +24,4 @@ export * from './service/sse.types.js';
 export * from './teacher/index.js';
 export * from './models/layer-types.js';
 export * from './models/parse-spec.js';
+export * from './models/random-designs.js';
