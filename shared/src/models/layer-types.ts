@@ -22,11 +22,18 @@ export type LayerField = 'filters' | 'kernel' | 'stride' | 'padding' | 'bias' | 
 /** Every field any layer may have, in the order the designer sheet's columns show them. */
 export const LAYER_FIELDS: readonly LayerField[] = ['filters', 'kernel', 'stride', 'padding', 'rate', 'size', 'units', 'bias'];
 
+/** Other names a learner may write for a type (lowercase), besides its spec type and its name. */
+export const LAYER_TYPE_ALIASES: Readonly<Record<string, LayerType>> = {
+  batchnorm1d: 'batchnorm',
+  adaptiveavgpool2d: 'gap',
+  globalavgpool: 'gap',
+  linear: 'dense',
+};
+
 /** The spec type for a type name as a learner may write it: `conv2d`, `Conv2d`, `Linear`, `BatchNorm1d`… */
 export function layerTypeFromName(name: string): LayerType | undefined {
   const key = name.trim().toLowerCase();
-  const aliases: Record<string, LayerType> = { batchnorm1d: 'batchnorm', adaptiveavgpool2d: 'gap', globalavgpool: 'gap', linear: 'dense' };
-  if (aliases[key]) return aliases[key];
+  if (Object.hasOwn(LAYER_TYPE_ALIASES, key)) return LAYER_TYPE_ALIASES[key];
   return LAYER_TYPES.find((entry) => entry.type === key || entry.name.toLowerCase() === key)?.type;
 }
 

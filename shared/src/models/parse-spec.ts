@@ -101,7 +101,11 @@ export function activationsPerImage(spec: Pick<ModelSpec, 'input' | 'classes' | 
   return inferShapes(spec).reduce((sum, shape) => sum + shape.outputShape.reduce((a, b) => a * b, 1), 0);
 }
 
-function parseLayer(raw: unknown, index: number): LayerSpec {
+/**
+ * One untrusted layer, checked alone (its type and fields, not its fit to the layer
+ * before): the designer sheet reads each row with it, so every bad row is named.
+ */
+export function parseLayer(raw: unknown, index: number): LayerSpec {
   const layer = record(raw, `layer ${index + 1}`);
   if (typeof layer.type !== 'string') throw invalidModel(`layer ${index + 1} has no type; use one of ${LAYER_TYPES.map((t) => t.name).join(', ')}`);
   const type = layerTypeFromName(layer.type);
