@@ -4,7 +4,7 @@ import JSZip from 'jszip';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildBackpropWorkbookPlan, DEFAULT_BACKPROP_WORKBOOK_OPTIONS, EPOCH_COLUMNS, type RunView } from '@gradsheet/shared';
-import type { FakeWorkbookState } from '../addin/test/fake-excel.js';
+import type { FakeWorkbookState } from '../addin/test/fake-excel/index.js';
 import { hasChromium, launchChromium, OFFICE_JS, screenshot, sheetHtml, type Browser } from './support/browser.js';
 import { buildPane, officeStubScript } from './support/pane-build.js';
 import { createRun, getRun, startService, tempDir, tinyRun, waitFor, type Service } from './support/service.js';

@@ -8,12 +8,16 @@
  *
  * The test chooses the host before the page loads: `window.__officeStub = { host, excelApi }`.
  */
-import { emptyWorkbook, FakeRequestContext, newRecording, type FakeWorkbookState } from '../../../addin/test/fake-excel.js';
+import { emptyWorkbook, fakeRequirements, FakeRequestContext, newRecording, type FakeWorkbookState } from './fake-excel/index.js';
 
 interface StubOptions {
   readonly host: 'Excel' | null;
-  /** The highest ExcelApi requirement set this "Excel" supports. */
-  readonly excelApi: number;
+  /**
+   * The newest ExcelApi requirement set this "Excel" supports: `isSetSupported` answers by it,
+   * and the fake refuses newer APIs at sync. A string such as "1.12" (as a number, 1.10 would read as 1.1).
+   * By default the manifest's minimum, 1.7: the oldest Excel the add-in loads in.
+   */
+  readonly excelApi: string | number;
 }
 
 export interface ExcelRunRecord {
@@ -25,7 +29,8 @@ export interface ExcelRunRecord {
 }
 
 const win = window as unknown as Record<string, unknown>;
-const options: StubOptions = { host: 'Excel', excelApi: 1.7, ...(win.__officeStub as Partial<StubOptions> | undefined) };
+const options: StubOptions = { host: 'Excel', excelApi: '1.7', ...(win.__officeStub as Partial<StubOptions> | undefined) };
+const excelApi = String(options.excelApi);
 const KEYS = { workbook: 'fake-excel.workbook', runs: 'fake-excel.runs', settings: 'fake-excel.settings' } as const;
 
 const read = <T>(key: string, fallback: T): T => {
@@ -61,7 +66,7 @@ win.Office = {
     return Promise.resolve(info);
   },
   context: {
-    requirements: { isSetSupported: (name: string, version?: string) => name !== 'ExcelApi' || Number(version ?? '1.1') <= options.excelApi },
+    requirements: fakeRequirements(excelApi),
     document: { settings },
   },
 };
@@ -70,7 +75,7 @@ win.Excel = {
   async run<T>(batch: (context: FakeRequestContext) => Promise<T>): Promise<T> {
     const state = read<FakeWorkbookState>(KEYS.workbook, emptyWorkbook());
     const recording = newRecording();
-    const context = new FakeRequestContext(state, recording);
+    const context = new FakeRequestContext(state, recording, { excelApi });
     let error: string | undefined;
     try {
       return await batch(context);

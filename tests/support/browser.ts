@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import type { FakeSheet } from '../../addin/test/fake-excel.js';
+import type { FakeSheet } from '../../addin/test/fake-excel/index.js';
 
 /** Debian's Chromium, driven by playwright-core; never a downloaded browser. */
 export const CHROMIUM = '/usr/bin/chromium';

@@ -10,7 +10,7 @@ export async function buildPane(outDir: string): Promise<void> {
 
 /** The office.js stand-in, bundled for the browser with the recording fake of Excel inside. */
 export async function officeStubScript(): Promise<string> {
-  const entry = fileURLToPath(new URL('./office-stub/office-stub.ts', import.meta.url));
+  const entry = fileURLToPath(new URL('../../addin/test/office-stub.ts', import.meta.url));
   const result = await build({
     configFile: false,
     logLevel: 'silent',

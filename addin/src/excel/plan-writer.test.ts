@@ -6,7 +6,7 @@ import {
   type RangeRef,
   type WorkbookPlan,
 } from '@gradsheet/shared';
-import { emptyWorkbook, FakeRequestContext, newRecording, FAKE_REQUEST_LIMIT, type FakeArea, type FakeCell, type FakeWorkbookState } from '../../test/fake-excel.js';
+import { emptyWorkbook, FakeRequestContext, newRecording, FAKE_REQUEST_LIMIT, type FakeArea, type FakeCell, type FakeWorkbookState } from '../../test/fake-excel/index.js';
 import { applyWorkbookPlan, NamesTakenError, WorkbookProtectedError, type ApplyPlanOptions } from './plan-writer.js';
 
 const plan = (steps: number) => buildBackpropWorkbookPlan({ ...DEFAULT_BACKPROP_WORKBOOK_OPTIONS, steps });

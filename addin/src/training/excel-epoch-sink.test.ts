@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EPOCH_COLUMNS, resolveTrainConfig, getModel, type EpochMetrics, type RunView } from '@gradsheet/shared';
-import { emptyWorkbook, FakeRequestContext, newRecording, type FakeWorkbookState } from '../../test/fake-excel.js';
+import { emptyWorkbook, FakeRequestContext, newRecording, type FakeWorkbookState } from '../../test/fake-excel/index.js';
 import { NamesTakenError, WorkbookProtectedError } from '../excel/plan-writer.js';
 import { ExcelEpochSink, modelSheetName, runSheetName, type ExcelRun } from './excel-epoch-sink.js';
 
