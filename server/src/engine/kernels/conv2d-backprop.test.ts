@@ -1,7 +1,7 @@
 import { backend_util } from '@tensorflow/tfjs';
 import type { NamedAttrMap } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { kernelOnBoth, relativeError, seededRandom, startWasm } from './kernel-testing.js';
+import { kernelOnBoth, relativeError, seededRandom, startWasm } from '../../../test/kernel-testing.js';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
 

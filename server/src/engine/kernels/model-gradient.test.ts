@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { relativeError, seededRandom, startWasm, type Backend } from './kernel-testing.js';
+import { relativeError, seededRandom, startWasm, type Backend } from '../../../test/kernel-testing.js';
 
 const BATCH = 8;
 const SIZE = 14;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { relativeError, runOn, seededRandom, startWasm } from './kernel-testing.js';
+import { relativeError, runOn, seededRandom, startWasm } from '../../../test/kernel-testing.js';
 
 interface PoolCase {
   readonly x: [number, number, number, number];

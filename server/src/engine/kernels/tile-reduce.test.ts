@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { relativeError, runOn, seededRandom, startWasm } from './kernel-testing.js';
+import { relativeError, runOn, seededRandom, startWasm } from '../../../test/kernel-testing.js';
 
 async function onBoth(compute: () => tf.Tensor) {
   return { wasm: await runOn('wasm', compute), cpu: await runOn('cpu', compute) };

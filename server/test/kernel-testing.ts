@@ -3,7 +3,7 @@
  * kernels) and on the cpu backend, moving data across as plain arrays.
  */
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../backend/select-backend.js';
+import { selectBackend } from '../src/engine/backend/select-backend.js';
 
 export type Backend = 'wasm' | 'cpu';
 
