@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   DEFAULT_BACKPROP_WORKBOOK_OPTIONS,
   buildBackpropWorkbookPlan,
@@ -6,7 +6,17 @@ import {
   type RangeRef,
   type WorkbookPlan,
 } from '@gradsheet/shared';
-import { emptyWorkbook, FakeRequestContext, newRecording, FAKE_REQUEST_LIMIT, type FakeArea, type FakeCell, type FakeWorkbookState } from '../../test/fake-excel/index.js';
+import {
+  emptyWorkbook,
+  fakeOffice,
+  FakeRequestContext,
+  newRecording,
+  FAKE_REQUEST_LIMIT,
+  type FakeArea,
+  type FakeCell,
+  type FakeSheet,
+  type FakeWorkbookState,
+} from '../../test/fake-excel/index.js';
 import { applyWorkbookPlan, NamesTakenError, WorkbookProtectedError, type ApplyPlanOptions } from './plan-writer.js';
 
 const plan = (steps: number) => buildBackpropWorkbookPlan({ ...DEFAULT_BACKPROP_WORKBOOK_OPTIONS, steps });
@@ -208,5 +218,122 @@ describe('the fake fails where Excel does', () => {
     expect(() => missing.isNullObject).toThrow(/before context.sync/);
     await context.sync();
     expect(missing.isNullObject).toBe(true);
+  });
+});
+
+describe('drop-down lists and conditional formats', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  const ref = (sheet: string, top: number, col: number, bottom: number): RangeRef => ({ sheet, start: { row: top, col }, end: { row: bottom, col } });
+  const TYPES = ['Conv2d', 'BatchNorm2d', 'ReLU', 'Dropout', 'MaxPool2d', 'GAP', 'Linear'];
+  /** A protected sheet with a drop-down column, a formula rule and a three-colour scale. */
+  const rulesPlan: WorkbookPlan = {
+    title: 'Rules',
+    styles: { input: { locked: false } },
+    names: [],
+    sheets: [
+      {
+        name: 'Model',
+        blocks: [{ origin: { row: 0, col: 0 }, rows: [[{ value: 'Type' }, { value: 'Params' }, { value: 'RF' }], [{ value: 'Conv2d', style: 'input' }, { value: 80 }, { value: 3 }]] }],
+        charts: [],
+        protect: true,
+        validations: [{ range: ref('Model', 1, 0, 64), values: TYPES, errorMessage: 'Choose a layer type from the list.' }],
+        conditionalFormats: [
+          { kind: 'formula', range: ref('Model', 1, 1, 64), formula: 'B2>20000', style: { fill: 'FFC7CE', fontColor: '9C0006' } },
+          { kind: 'colorScale', range: ref('Model', 1, 2, 64), min: { color: 'F8696B' }, mid: { color: 'FFEB84' }, max: { value: 28, color: '63BE7B' } },
+        ],
+      },
+    ],
+  };
+
+  /** Builds `workbook` in an Excel that supports ExcelApi up to `excelApi`, as Office.context.requirements and the fake both say. */
+  async function buildIn(excelApi: string, workbook: WorkbookPlan = rulesPlan) {
+    vi.stubGlobal('Office', fakeOffice(excelApi));
+    const state = emptyWorkbook();
+    const recording = newRecording();
+    const context = new FakeRequestContext(state, recording, { excelApi });
+    await applyWorkbookPlan(context as unknown as Excel.RequestContext, workbook);
+    return { model: state.sheets.find((s) => s.name === 'Model') as FakeSheet, calls: recording.batches.flatMap((b) => b.calls) };
+  }
+
+  it('applies both, before the sheet is protected, and the fake records them as Excel would hold them', async () => {
+    const { model, calls } = await buildIn('1.8');
+    expect(model.validations).toEqual([
+      {
+        area: areaOf(ref('Model', 1, 0, 64)),
+        list: { source: TYPES.join(','), inCellDropDown: true },
+        errorAlert: { showAlert: true, style: 'Stop', title: '', message: 'Choose a layer type from the list.' },
+      },
+    ]);
+    // By priority, as in the .xlsx: the plan's first format on top.
+    expect(model.conditionalFormats).toEqual([
+      { area: areaOf(ref('Model', 1, 1, 64)), type: 'Custom', formula: '=B2>20000', fill: '#FFC7CE', fontColor: '#9C0006' },
+      {
+        area: areaOf(ref('Model', 1, 2, 64)),
+        type: 'ColorScale',
+        criteria: {
+          minimum: { type: 'LowestValue', color: '#F8696B' },
+          midpoint: { type: 'Percentile', formula: '50', color: '#FFEB84' },
+          maximum: { type: 'Number', formula: '28', color: '#63BE7B' },
+        },
+      },
+    ]);
+    expect(model.protected).toBe(true);
+    const protect = calls.indexOf('Worksheet.protection.protect Model');
+    expect(calls.map((c) => c.startsWith('DataValidation.') || c.startsWith('ConditionalFormat')).lastIndexOf(true)).toBeLessThan(protect);
+  });
+
+  it('skips the drop-downs without failing where ExcelApi 1.8 is missing, and still applies the formats (ExcelApi 1.6)', async () => {
+    const { model, calls } = await buildIn('1.7');
+    expect(model.validations).toEqual([]);
+    expect(calls.some((c) => c.startsWith('DataValidation.'))).toBe(false);
+    expect(model.conditionalFormats.map((f) => f.type)).toEqual(['Custom', 'ColorScale']);
+    // The cells stay plain input: the learner can still type a type name.
+    expect(model.cells['1,0']).toMatchObject({ input: 'Conv2d', locked: false });
+  });
+});
+
+describe('the fake refuses drop-downs and conditional formats where Excel does', () => {
+  const sheetOf = (excelApi?: string) => {
+    const context = new FakeRequestContext(emptyWorkbook(), newRecording(), excelApi === undefined ? {} : { excelApi });
+    return { context, sheet: context.workbook.worksheets.getItem('Sheet1') };
+  };
+
+  it('needs ExcelApi 1.8 for data validation: an older Excel fails the request', async () => {
+    const { context, sheet } = sheetOf('1.7');
+    sheet.getRange('A1:A3').dataValidation.rule = { list: { inCellDropDown: true, source: 'a,b' } };
+    await expect(context.sync()).rejects.toMatchObject({ code: 'ApiNotFound' });
+    expect(fakeOffice('1.7').context.requirements.isSetSupported('ExcelApi', '1.8')).toBe(false);
+    expect(fakeOffice('1.10').context.requirements.isSetSupported('ExcelApi', '1.8')).toBe(true);
+  });
+
+  it('refuses a list source over 255 characters, and a rule with two kinds', async () => {
+    const { context, sheet } = sheetOf();
+    sheet.getRange('A1').dataValidation.rule = { list: { inCellDropDown: true, source: Array.from({ length: 64 }, (_, i) => `ab${i}`).join(',') } };
+    await expect(context.sync()).rejects.toMatchObject({ code: 'InvalidArgument', message: expect.stringMatching(/at most 255/) });
+    sheet.getRange('A1').dataValidation.rule = { list: { inCellDropDown: true, source: 'a' }, custom: { formula: '=TRUE' } } as never;
+    await expect(context.sync()).rejects.toMatchObject({ code: 'InvalidArgument' });
+  });
+
+  it('refuses drop-downs and conditional formats on a protected sheet', async () => {
+    const { context, sheet } = sheetOf();
+    sheet.protection.protect();
+    sheet.getRange('A1:A3').dataValidation.rule = { list: { inCellDropDown: true, source: 'a,b' } };
+    await expect(context.sync()).rejects.toMatchObject({ code: 'AccessDenied' });
+    sheet.getRange('B1:B3').conditionalFormats.add('Custom').custom.rule.formula = '=B1>0';
+    await expect(context.sync()).rejects.toMatchObject({ code: 'AccessDenied' });
+    sheet.getRange('C1:C3').conditionalFormats.add('ColorScale');
+    await expect(context.sync()).rejects.toMatchObject({ code: 'AccessDenied' });
+    expect(context.sheetState('Sheet1')).toMatchObject({ validations: [], conditionalFormats: [] });
+  });
+
+  it("refuses a rule formula without its '=', a colour scale without its ends, and another type's part", async () => {
+    const { context, sheet } = sheetOf();
+    sheet.getRange('A1').conditionalFormats.add('Custom').custom.rule.formula = 'A1>0';
+    await expect(context.sync()).rejects.toMatchObject({ code: 'InvalidArgument' });
+    sheet.getRange('A1').conditionalFormats.add('ColorScale').colorScale.criteria = { minimum: { type: 'Number', color: '#000000' }, maximum: { type: 'HighestValue' } };
+    await expect(context.sync()).rejects.toMatchObject({ code: 'InvalidArgument', message: expect.stringMatching(/needs a formula/) });
+    void sheet.getRange('A1').conditionalFormats.add('ColorScale').custom;
+    await expect(context.sync()).rejects.toMatchObject({ code: 'ItemNotFound' });
   });
 });

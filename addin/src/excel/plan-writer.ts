@@ -1,4 +1,6 @@
 import { a1, type CellBlock, type CellStyle, type ChartPlan, type PlanCell, type RangeRef, type SheetPlan, type WorkbookPlan } from '@gradsheet/shared';
+import { excelApiSupported } from './requirements.js';
+import { applyConditionalFormat, applyListValidation, DATA_VALIDATION_API, listSource } from './sheet-rules.js';
 import { blockStyleAreas, type StyleArea } from './style-areas.js';
 
 /**
@@ -120,6 +122,7 @@ export async function applyWorkbookPlan(context: Excel.RequestContext, plan: Wor
     // Names before formulas, so that no formula is ever entered with a name Excel does not know yet.
     ...plan.names.map(nameCall),
     ...plan.sheets.flatMap((sheet) => sheetCalls(sheet, plan, budget)),
+    ...plan.sheets.flatMap((sheet) => sheetRuleCalls(sheet, { dropDowns: excelApiSupported(DATA_VALIDATION_API) })),
     ...plan.sheets.flatMap((sheet) => sheet.charts.map((chart) => chartCall(sheet.name, chart, plan))),
     finish,
   ];
@@ -204,6 +207,31 @@ export function sheetCalls(sheet: SheetPlan, plan: Pick<WorkbookPlan, 'styles'>,
     );
   }
   return calls;
+}
+
+/**
+ * A sheet's drop-down lists and conditional formats, as write calls (before protection, which refuses them).
+ * Drop-downs need ExcelApi 1.8: without `dropDowns` the cells stay plain input, and the sheet's own formulas say
+ * when a typed value is wrong. Excel puts each new format at the top priority, so they are added last to first:
+ * the plan's first format ends on top, as in the .xlsx.
+ */
+export function sheetRuleCalls(sheet: SheetPlan, options: { readonly dropDowns: boolean }): WriteCall[] {
+  const validations = options.dropDowns ? (sheet.validations ?? []) : [];
+  const formats = [...(sheet.conditionalFormats ?? [])].reverse();
+  return [
+    ...validations.map(
+      (validation): WriteCall => ({
+        bytes: CALL_OVERHEAD_BYTES * 3 + listSource(validation).length + (validation.errorMessage?.length ?? 0),
+        run: (_ctx, sheets) => applyListValidation(rangeOf(sheets, validation.range), validation),
+      }),
+    ),
+    ...formats.map(
+      (format): WriteCall => ({
+        bytes: CALL_OVERHEAD_BYTES * 5 + JSON.stringify(format).length,
+        run: (_ctx, sheets) => applyConditionalFormat(rangeOf(sheets, format.range), format),
+      }),
+    ),
+  ];
 }
 
 /**
