@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EpochMetrics, TrainConfig } from '@gradsheet/shared';
-import { trainingReportXlsx } from '../server/src/report/report-xlsx.js';
+import { trainingReportXlsx } from '@gradsheet/server';
 import { convertTo, numberAt, recalculateToCsv } from './support/libreoffice.js';
 
 /**

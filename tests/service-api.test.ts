@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../server/dist/service/index.js';
+import { startServer } from '@gradsheet/server';
 import { call, startService, tempDir, tinyRun, type Service } from './support/service.js';
 
 /** The service's API over real HTTP on loopback: validation, errors, models, origins and tokens. No training here. */
@@ -13,6 +13,9 @@ const expectError = (answer: { status: number; body: unknown }, status: number, 
   expect(answer.body).toMatchObject({ statusCode: status, code });
   expect((answer.body as { message: string }).message).toMatch(message);
 };
+
+/** A run request for a design: the same settings, without a model id. */
+const withoutModel = ({ model: _model, ...rest }: ReturnType<typeof tinyRun>) => rest;
 
 describe('the service API', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -36,7 +39,7 @@ describe('the service API', () => {
     expect(detail.body.summary.totalParams).toBe(7774);
     expect(detail.body.summary.rows.length).toBeGreaterThan(3);
     expect(detail.body.text).toMatch(/Total params: 7,774/);
-    expectError(await call(service.url, 'GET', '/api/models/nope'), 404, 'GS_ERR_UNKNOWN_MODEL', /no model "nope"; known models: gradsheet-7774/);
+    expectError(await call(service.url, 'GET', '/api/models/nope'), 404, 'GS_ERR_UNKNOWN_MODEL', /^Unknown model "nope"; known models: gradsheet-7774/);
   });
 
   it.each([
@@ -48,7 +51,10 @@ describe('the service API', () => {
     ['too many epochs', tinyRun({ epochs: 51 }), 400, 'GS_ERR_VALIDATION', /body\.epochs must be <= 50/],
     ['a negative rate', tinyRun({ lr: -1 }), 400, 'GS_ERR_VALIDATION', /body\.lr must be > 0/],
     ['an EMA decay of 1', tinyRun({ emaDecay: 1 }), 400, 'GS_ERR_VALIDATION', /body\.emaDecay must be < 1/],
-    ['an unknown model', tinyRun({ model: 'resnet-152' }), 400, 'GS_ERR_INVALID_CONFIG', /unknown model "resnet-152"/],
+    ['an unknown model', tinyRun({ model: 'resnet-152' }), 404, 'GS_ERR_UNKNOWN_MODEL', /^Unknown model "resnet-152"; known models: gradsheet-7774/],
+    ['a model and a design', { ...tinyRun(), modelSpec: { layers: [{ type: 'Flatten' }, { type: 'Linear', units: 10 }] } }, 400, 'GS_ERR_VALIDATION', /^Invalid request: give body\.model or body\.modelSpec, not both$/],
+    ['a design that cannot be built', { ...withoutModel(tinyRun()), modelSpec: { layers: [{ type: 'Conv2d', filters: 4, kernel: 30 }] } }, 400, 'GS_ERR_INVALID_MODEL', /layer 1 \(Conv2d\)/],
+    ['a batch too large for the design', { ...withoutModel(tinyRun({ batchSize: 2048 })), modelSpec: { layers: [{ type: 'Conv2d', filters: 512, kernel: 3, padding: 'same' }, { type: 'GAP' }, { type: 'Linear', units: 10 }] } }, 400, 'GS_ERR_VALIDATION', /^Invalid request: body\.batchSize 2048 is too large/],
     ['a huge body', JSON.stringify({ ...tinyRun(), pad: 'x'.repeat(100_000) }), 413, 'GS_ERR_BODY_TOO_LARGE', /larger than the limit of 16384 bytes/],
   ])('refuses a run with %s, and keeps serving', async (_what, body, status, code, message) => {
     expectError(await call(service.url, 'POST', '/api/runs', { body }), status, code, message);

@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CreateRunRequest, RunView } from '@gradsheet/shared';
-import { buildApp, type AppOptions } from '../../server/dist/service/index.js';
+import { buildApp } from '@gradsheet/server';
 
 /** Helpers for tests that run the training service on loopback and talk to it over real HTTP. */
+
+export type AppOptions = Parameters<typeof buildApp>[0];
 
 const BIN = fileURLToPath(new URL('../../server/bin/gradsheet.js', import.meta.url));
 
