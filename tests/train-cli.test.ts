@@ -2,6 +2,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RUN_ID_PATTERN, getModel } from '@gradsheet/shared';
 import { gradsheet } from './support/cli.js';
 
 /** `gradsheet train` for real, on the wasm backend and the real MNIST files. */
@@ -34,16 +35,25 @@ describe('gradsheet train', () => {
     expect(epoch.testAcc).toBeGreaterThan(0.9);
     expect(epoch.lr).toBe(0.005);
 
-    expect((await readdir(runDir)).sort()).toEqual(['config.json', 'metrics.jsonl', 'weights-best.bin', 'weights-best.json', 'weights-final.bin', 'weights-final.json']);
+    expect((await readdir(runDir)).sort()).toEqual(['metrics.jsonl', 'model.json', 'run.json', 'weights-best.bin', 'weights-best.json', 'weights-final.bin', 'weights-final.json']);
     const stored = (await readFile(join(runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject(epoch);
     expect(stored[0]?.testCorrect).toBe(Math.round((epoch.testAcc as number) * 2000));
-    const config = JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8')) as Record<string, unknown>;
-    expect(config).toMatchObject({ model: 'gradsheet-7774', optimizer: 'adam', batchSize: 32, limitTrain: 6000, backend: 'wasm' });
+    // The same folder as the service's: run.json with the config and the state, model.json with the model.
+    const run = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')) as Record<string, unknown>;
+    expect(run).toMatchObject({ state: 'done', backend: 'wasm', config: { model: 'gradsheet-7774', optimizer: 'adam', batchSize: 32, limitTrain: 6000, backend: 'wasm' } });
+    expect(run.id).toMatch(new RegExp(RUN_ID_PATTERN));
+    expect(JSON.parse(await readFile(join(runDir, 'model.json'), 'utf8'))).toEqual(getModel('gradsheet-7774'));
     const manifest = JSON.parse(await readFile(join(runDir, 'weights-final.json'), 'utf8')) as { tensors: { shape: number[] }[] };
     const floats = manifest.tensors.reduce((sum, t) => sum + t.shape.reduce((a, b) => a * b, 1), 0);
     expect((await readFile(join(runDir, 'weights-final.bin'))).length).toBe(floats * 4);
+
+    // A folder that holds a run is never trained into again.
+    const again = await gradsheet(['train', '--model', 'gradsheet-7774', '--epochs', '1', '--limit-train', '64', '--backend', 'wasm', '--run-dir', runDir]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/^gradsheet: the run folder already holds a run \(run\.json\)/);
+    expect((await readFile(join(runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
   });
 
   it('is reproducible: the same seed gives the same epoch, bit for bit', async () => {
@@ -73,8 +83,9 @@ describe('gradsheet train', () => {
     [['--model', 'gradsheet-7774', '--schedule', 'cosine'], /--schedule must be one of step, onecycle, none/],
     [['--model', 'gradsheet-7774', '--limit-train', '0'], /--limit-train must be a whole number/],
     [['--model', 'gradsheet-7774', '--lr', '-1'], /lr must be a number greater than 0/],
-    [['--model', 'gradsheet-7774', '--ema-decay', '1'], /--ema-decay must be at least 0 and below 1/],
-    [['--epochs', '2'], /required option '--model <id>'/],
+    [['--model', 'gradsheet-7774', '--ema-decay', '1'], /--ema-decay must be a number at least 0 and below 1, got 1/],
+    // Without --model, the default model: its flags are checked all the same.
+    [['--threads', '9'], /--threads must be a whole number from 1 to 8, got 9/],
   ])('refuses %j with one line and exit status 2', async (args, message) => {
     const result = await gradsheet(['train', ...args, '--run-dir', join(dir, 'never')]);
     expect(result.code).toBe(2);

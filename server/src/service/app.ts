@@ -83,7 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   }
 
-  const { manager: runs, skipped } = await RunManager.open(new RunStore(options.dataDir));
+  const { manager: runs, skipped } = await RunManager.open(new RunStore(options.dataDir), app.log);
   for (const problem of skipped) app.log.warn(`skipped a run folder: ${problem}`);
   // Stop training first on shutdown, so a run in progress is kept as interrupted however long connections take to close.
   app.addHook('preClose', async () => runs.close());

@@ -10,7 +10,9 @@ import {
   type ModelSpec,
   type TrainConfig,
 } from '@gradsheet/shared';
+import type { RunDirectory } from '../engine/run-directory.js';
 import { SERVICE_ERRORS } from './errors.js';
+import { hidePaths } from './hide-paths.js';
 import type { RunRecord, RunStore } from './run-store.js';
 import { startTrainingJob, type TrainingJob } from './training-job.js';
 
@@ -25,10 +27,18 @@ export type RunListener = (event: RunEvent) => void;
 
 interface RunEntry {
   record: RunRecord;
-  /** Every epoch on disk, in order: filled from metrics.jsonl at start, then from the engine's onEpoch. */
+  /** Every epoch on disk, in order: read from the folder when the service starts, then added as the worker announces them. */
   readonly metrics: EpochMetrics[];
+  readonly folder: RunDirectory;
   progress?: RunProgress;
 }
+
+/** Where a failed run's full reason goes (the service's log); the run's `error` keeps a version without paths. */
+export interface RunLog {
+  error(details: Record<string, unknown>, message: string): void;
+}
+
+const SILENT: RunLog = { error: () => {} };
 
 interface ActiveRun {
   readonly id: string;
@@ -52,24 +62,27 @@ export class RunManager {
   private active: ActiveRun | null = null;
   private closing = false;
 
-  private constructor(readonly store: RunStore) {}
+  private constructor(
+    private readonly store: RunStore,
+    private readonly log: RunLog,
+  ) {}
 
   /**
    * Loads every run kept in the store. A run left `running` by a service that
-   * stopped without warning becomes `interrupted`; runs left `queued` queue again.
+   * stopped without warning becomes `interrupted`, or `done` when its folder holds
+   * its final weights (it was killed between its last write and its last state);
+   * runs left `queued` queue again.
    */
-  static async open(store: RunStore): Promise<{ manager: RunManager; skipped: string[] }> {
-    const manager = new RunManager(store);
-    const { records, skipped } = await store.loadAll();
-    records.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-    for (const record of records) {
-      const metrics = await store.readMetrics(record.id).catch((error: Error) => {
-        skipped.push(`${record.id}: metrics.jsonl cannot be read: ${error.message}`);
-        return null;
-      });
-      if (!metrics) continue;
-      manager.runs.set(record.id, { record, metrics });
-      if (record.state === 'running') await manager.setState(record.id, 'interrupted');
+  static async open(store: RunStore, log: RunLog = SILENT): Promise<{ manager: RunManager; skipped: string[] }> {
+    const manager = new RunManager(store, log);
+    const { runs, skipped } = await store.loadAll();
+    runs.sort((a, b) => a.record.createdAt.localeCompare(b.record.createdAt) || a.record.id.localeCompare(b.record.id));
+    for (const { folder, record, metrics } of runs) {
+      manager.runs.set(record.id, { record, metrics, folder });
+      if (record.state === 'running') {
+        const finished = await folder.hasWeights('final');
+        await manager.setState(record.id, finished ? 'done' : 'interrupted', finished ? { finishedAt: new Date().toISOString() } : {});
+      }
       if (record.state === 'queued') manager.queue.push(record.id);
     }
     manager.pump();
@@ -80,12 +93,16 @@ export class RunManager {
   async create(config: TrainConfig, spec: ModelSpec): Promise<RunView> {
     const now = new Date().toISOString();
     const record: RunRecord = { id: randomUUID(), config, state: 'queued', createdAt: now, updatedAt: now };
-    await this.store.saveSpec(record.id, spec);
-    await this.store.save(record);
-    this.runs.set(record.id, { record, metrics: [] });
+    const folder = await this.store.create(record, spec);
+    this.runs.set(record.id, { record, metrics: [], folder });
     this.queue.push(record.id);
     this.pump();
     return this.view(record.id);
+  }
+
+  /** The run's folder: its metrics file is what event streams replay. */
+  folder(id: string): RunDirectory {
+    return this.entry(id).folder;
   }
 
   has(id: string): boolean {
@@ -164,7 +181,7 @@ export class RunManager {
   private async update(id: string, changes: RecordChanges & { state?: RunState }): Promise<RunRecord> {
     const entry = this.entry(id);
     entry.record = { ...entry.record, ...changes, updatedAt: new Date().toISOString() };
-    await this.store.save(entry.record);
+    await entry.folder.writeRecord(entry.record);
     return entry.record;
   }
 
@@ -186,9 +203,7 @@ export class RunManager {
     const active: ActiveRun = { id, cancelRequested: false };
     this.active = active;
     active.finished = this.train(active)
-      .catch(async (error: unknown) => {
-        await this.setState(id, 'failed', { error: (error as Error).message, finishedAt: new Date().toISOString() }).catch(() => {});
-      })
+      .catch((error: unknown) => this.fail(id, error instanceof Error ? error.message : String(error), error))
       .finally(() => {
         this.active = null;
         this.pump();
@@ -198,10 +213,6 @@ export class RunManager {
   private async train(active: ActiveRun): Promise<void> {
     const { id } = active;
     const entry = this.entry(id);
-    const runDir = this.store.runDir(id);
-    // Resume from what is on disk: whole lines only, the torn tail of a crash cut off.
-    await this.store.trimTornMetrics(id);
-    entry.metrics.splice(0, entry.metrics.length, ...(await this.store.readMetrics(id)));
     const { error: _previousError, ...record } = entry.record;
     entry.record = record;
     await this.setState(id, 'running', { startedAt: record.startedAt ?? new Date().toISOString() });
@@ -209,8 +220,9 @@ export class RunManager {
       await this.setState(id, this.closing ? 'interrupted' : 'cancelled', this.closing ? {} : { finishedAt: new Date().toISOString() });
       return;
     }
+    // The worker reads the folder itself and continues from whatever epoch it records.
     const job = startTrainingJob(
-      { config: entry.record.config, runDir, resume: entry.metrics.length > 0 },
+      { runDir: entry.folder.path, config: entry.record.config },
       {
         onBackend: (backend) => void this.update(id, { backend: backend.name }).catch(() => {}),
         onProgress: (progress) => {
@@ -226,7 +238,18 @@ export class RunManager {
     active.job = job;
     const outcome = await job.outcome;
     delete entry.progress;
-    const finishedAt = outcome.state === 'interrupted' ? {} : { finishedAt: new Date().toISOString() };
-    await this.setState(id, outcome.state, { ...finishedAt, ...(outcome.state === 'failed' ? { error: outcome.error } : {}) });
+    if (outcome.state === 'failed') return this.fail(id, outcome.error, outcome.detail);
+    await this.setState(id, outcome.state, outcome.state === 'interrupted' ? {} : { finishedAt: new Date().toISOString() });
+  }
+
+  /**
+   * Marks a run failed. The log gets the whole reason; the run's `error`, which
+   * any client may read, names no path of the server.
+   */
+  private async fail(id: string, message: string, detail?: unknown): Promise<void> {
+    this.log.error({ runId: id, err: detail ?? message }, `run ${id} failed: ${message}`);
+    await this.setState(id, 'failed', { error: hidePaths(message), finishedAt: new Date().toISOString() }).catch((error: unknown) => {
+      this.log.error({ runId: id, err: error }, `run ${id}: cannot record its failure`);
+    });
   }
 }

@@ -10,7 +10,8 @@ export interface TrainingJobHandlers {
 
 export type TrainingOutcome =
   | { readonly state: 'done' | 'cancelled' | 'interrupted' }
-  | { readonly state: 'failed'; readonly error: string };
+  /** `error` is the message; `detail` (its stack, when there is one) is for the log. */
+  | { readonly state: 'failed'; readonly error: string; readonly detail?: string };
 
 export interface TrainingJob {
   /** Settles once, with how the run ended. */
@@ -54,10 +55,10 @@ export function startTrainingJob(input: TrainingJobInput, handlers: TrainingJobH
       case 'cancelled':
         return settle({ state: message.type });
       case 'failed':
-        return settle({ state: 'failed', error: message.message });
+        return settle({ state: 'failed', error: message.message, ...(message.detail !== undefined ? { detail: message.detail } : {}) });
     }
   });
-  worker.on('error', (error) => settle({ state: 'failed', error: `training thread crashed: ${error.message}` }));
+  worker.on('error', (error) => settle({ state: 'failed', error: `training thread crashed: ${error.message}`, ...(error.stack !== undefined ? { detail: error.stack } : {}) }));
   worker.on('exit', (code) => settle({ state: 'failed', error: `training thread stopped unexpectedly (exit code ${code})` }));
 
   return {

@@ -5,15 +5,16 @@
  */
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { PROGRESS_INTERVAL_MS, getModel } from '@gradsheet/shared';
-import { runTraining } from '../engine/run-training.js';
+import { PROGRESS_INTERVAL_MS, GradSheetError, assertState } from '@gradsheet/shared';
+import { RunDirectory } from '../engine/run-directory.js';
+import { trainRun } from '../engine/run-training.js';
 import type { FromTrainingWorker, ToTrainingWorker, TrainingJobInput } from './worker-messages.js';
 
 const port = parentPort;
-if (!port) throw new Error('training-worker must run in a worker thread');
+assertState(port, 'training-worker runs in a worker thread');
 const post = (message: FromTrainingWorker) => port.postMessage(message);
 
-const { config, runDir, resume } = workerData as TrainingJobInput;
+const { runDir, config } = workerData as TrainingJobInput;
 
 // On Linux a thread has its own nice value (inherited by the engine's replica threads):
 // training yields the CPU to the service's event loop, so requests stay quick while a run trains.
@@ -27,16 +28,15 @@ if (process.platform === 'linux') {
 }
 const cancel = new AbortController();
 port.on('message', (message: ToTrainingWorker) => {
-  if (message.type === 'cancel') cancel.abort(new Error('cancelled'));
+  if (message.type === 'cancel') cancel.abort(new GradSheetError('RUN_STATE', 'the run was cancelled'));
 });
 
 // Throttled at the source: at most one progress message per interval leaves this thread.
 let lastProgress = -Infinity;
 
 try {
-  await runTraining(config, getModel(config.model), {
-    runDir,
-    resume,
+  // The model comes from the folder (model.json), so designs train as built-in models do.
+  await trainRun(RunDirectory.open(runDir), config, {
     signal: cancel.signal,
     onBackend: (backend) => post({ type: 'backend', name: backend.name, detail: backend.detail }),
     onBatch: (progress) => {
@@ -49,5 +49,7 @@ try {
   });
   post({ type: 'done' });
 } catch (error) {
-  post(cancel.signal.aborted ? { type: 'cancelled' } : { type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  if (cancel.signal.aborted) post({ type: 'cancelled' });
+  else if (error instanceof Error) post({ type: 'failed', message: error.message, ...(error.stack !== undefined ? { detail: error.stack } : {}) });
+  else post({ type: 'failed', message: String(error) });
 }

@@ -1,11 +1,9 @@
 import type { EpochMetrics, RunProgress, TrainConfig } from '@gradsheet/shared';
 
-/** What the training thread is started with. */
+/** What the training thread is started with: the run's folder and how it trains. The thread continues from whatever epoch the folder records. */
 export interface TrainingJobInput {
-  readonly config: TrainConfig;
   readonly runDir: string;
-  /** Continue from the run directory's last completed epoch. */
-  readonly resume: boolean;
+  readonly config: TrainConfig;
 }
 
 export type ToTrainingWorker = { readonly type: 'cancel' };
@@ -17,4 +15,5 @@ export type FromTrainingWorker =
   | { readonly type: 'epoch'; readonly metrics: EpochMetrics }
   | { readonly type: 'done' }
   | { readonly type: 'cancelled' }
-  | { readonly type: 'failed'; readonly message: string };
+  /** `detail`: the stack, for the service's log. */
+  | { readonly type: 'failed'; readonly message: string; readonly detail?: string };

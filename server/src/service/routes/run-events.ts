@@ -92,7 +92,7 @@ export const runEventRoutes: FastifyPluginAsync<RunEventsOptions> = async (app, 
       const now = runs.view(runId);
       send({ type: 'state', state: { id: runId, state: now.state, at: now.updatedAt, ...(now.error !== undefined ? { error: now.error } : {}) } });
       try {
-        for (const metrics of await runs.store.readMetrics(runId)) send({ type: 'epoch', metrics });
+        for (const metrics of await runs.folder(runId).readMetrics()) send({ type: 'epoch', metrics });
       } catch (error) {
         request.log.error({ err: error, runId }, 'cannot replay metrics');
         end();
