@@ -7,7 +7,7 @@ import {
   type Pair,
   type Weights,
 } from '@gradsheet/shared';
-import { backpropXlsx } from '../backprop/backprop-xlsx.js';
+import { backpropXlsx } from '../xlsx/backprop-xlsx.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { checkOutputPath } from '../io/output-path.js';
 import { parseInteger, parseNumber, parseNumberList } from './parse.js';

@@ -1,5 +1,6 @@
 import type ExcelJS from 'exceljs';
-import { answerKey, cellNote, describeCell, feedbackSummary, VERDICT_LABELS, type CellVerdict, type IdentityFinding, type SubmissionGrade } from '@gradsheet/shared';
+import { answerKey, assertState, cellNote, describeCell, feedbackSummary, VERDICT_LABELS, type CellVerdict, type IdentityFinding, type SubmissionGrade } from '@gradsheet/shared';
+import { finishPackage } from '../xlsx/finish-package.js';
 import type { ReadSubmission } from './read-submission.js';
 
 /** Cell colours by verdict, Excel's own "Good", "Neutral" and "Bad" fills. */
@@ -17,7 +18,10 @@ const FEEDBACK_SHEET = 'Feedback';
  * The student's own workbook with feedback: each answer cell coloured by its
  * verdict, a note on every cell that did not score saying what was expected and
  * why, and a Feedback sheet listing them, opened first. exceljs keeps the cells,
- * formulas, styles, names and protection; it does not carry charts over.
+ * formulas, styles, names and sheet protection; it does not carry charts over.
+ * The copy asks Excel to recalculate on open and, as the exercise template does,
+ * locks the workbook's structure: exceljs writes neither, and applications that
+ * saved the submission may have dropped the lock (LibreOffice does).
  */
 export async function feedbackWorkbook(read: ReadSubmission, grade: SubmissionGrade, identity: IdentityFinding): Promise<Buffer> {
   const { workbook, locations } = read;
@@ -29,7 +33,9 @@ export async function feedbackWorkbook(read: ReadSubmission, grade: SubmissionGr
       if (note) listed.push([describeCell(cellGrade.cell), '(not found)', VERDICT_LABELS[cellGrade.verdict], note]);
       continue;
     }
-    const cell = workbook.getWorksheet(at.sheet)!.getCell(at.row, at.col);
+    const answers = workbook.getWorksheet(at.sheet);
+    assertState(answers, `sheet "${at.sheet}", where the answers were read, is in the workbook`);
+    const cell = answers.getCell(at.row, at.col);
     // A fresh style object: loaded cells may share one, and only this cell may change.
     cell.style = { ...cell.style, fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: FILLS[cellGrade.verdict] } } };
     if (note) {
@@ -47,5 +53,6 @@ export async function feedbackWorkbook(read: ReadSubmission, grade: SubmissionGr
   header.font = { bold: true };
   for (const row of listed) sheet.addRow(row);
   workbook.views = [{ x: 0, y: 0, width: 20000, height: 12000, firstSheet: 0, activeTab: workbook.worksheets.indexOf(sheet), visibility: 'visible' }];
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  const copy = Buffer.from(await workbook.xlsx.writeBuffer());
+  return finishPackage(copy, { fullCalcOnLoad: true, lockStructure: true });
 }

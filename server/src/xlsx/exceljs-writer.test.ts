@@ -73,6 +73,18 @@ describe('writeWorkbookPlan', async () => {
     expect(workbookXml).toMatch(/<calcPr [^>]*fullCalcOnLoad="1"/);
   });
 
+  it('writes no folder entries, which Office is reported to repair', () => {
+    expect(Object.values(zip.files).filter((entry) => entry.dir).map((entry) => entry.name)).toEqual([]);
+  });
+
+  it('locks the structure when the plan asks, in one edit of the workbook part', async () => {
+    const locked = await JSZip.loadAsync(await writeWorkbookPlan({ ...plan, lockStructure: true }));
+    const workbookXml = await locked.file('xl/workbook.xml')!.async('string');
+    expect(workbookXml).toMatch(/<workbookPr [^>]*\/><workbookProtection lockStructure="1"\/><sheets>/);
+    expect(workbookXml).toMatch(/<calcPr [^>]*fullCalcOnLoad="1"/);
+    expect(workbookXml.match(/<calcPr /g)).toHaveLength(1);
+  });
+
   it('adds the chart to the sheet that holds it', async () => {
     expect(zip.file('xl/charts/chart1.xml')).not.toBeNull();
     expect(sheet2).toMatch(/<drawing r:id="rId\d+"\/>/);

@@ -1,8 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
-import { a1, rangeFormula, r1c1ToA1, type CellStyle, type SheetPlan, type WorkbookPlan } from '@gradsheet/shared';
-import { finishPackage } from './package-fixups.js';
+import { a1, assertState, rangeFormula, r1c1ToA1, type CellStyle, type SheetPlan, type WorkbookPlan } from '@gradsheet/shared';
+import { finishPackage } from './finish-package.js';
+import { addConditionalFormats, addListValidations } from './sheet-rules.js';
 import { sheetRows, type RowCell } from './sheet-rows.js';
 
 export interface WriteProgress {
@@ -28,7 +29,7 @@ const NO_STYLE: Partial<ExcelJS.Style> = Object.freeze({}) as Partial<ExcelJS.St
  * Applies a WorkbookPlan with exceljs' streaming writer and returns the .xlsx bytes.
  * Fills become shared formulas (one master formula per column, as Excel itself
  * saves filled-down columns). exceljs writes no charts, so the plan's charts are
- * added to the package afterwards as DrawingML.
+ * added to the package afterwards as DrawingML (see finishPackage).
  */
 export async function writeWorkbookPlan(plan: WorkbookPlan, options: WriteOptions = {}): Promise<Buffer> {
   const sink = new PassThrough();
@@ -57,9 +58,22 @@ export async function writeWorkbookPlan(plan: WorkbookPlan, options: WriteOption
   await workbook.commit();
   await drained;
 
-  // Cached results come from the float64 engine; Excel still recalculates everything on open.
-  const charts = new Map(plan.sheets.filter((s) => s.charts.length > 0).map((s) => [s.name, s.charts]));
-  return finishPackage(Buffer.concat(chunks), charts, { lockStructure: plan.lockStructure === true });
+  return finishPackage(Buffer.concat(chunks), {
+    // Cached results come from the float64 engine; Excel still recalculates everything on open.
+    fullCalcOnLoad: true,
+    lockStructure: plan.lockStructure === true,
+    charts: new Map(plan.sheets.filter((s) => s.charts.length > 0).map((s) => [s.name, s.charts])),
+    reorderSheets: plan.sheets.filter(writtenOutOfOrder).map((s) => s.name),
+  });
+}
+
+/**
+ * exceljs' streaming writer puts `<sheetProtection>` after merges, conditional
+ * formats and validations, where the schema wants it before them.
+ */
+function writtenOutOfOrder(sheet: SheetPlan): boolean {
+  const laterParts = (sheet.merges?.length ?? 0) + (sheet.validations?.length ?? 0) + (sheet.conditionalFormats?.length ?? 0);
+  return sheet.protect === true && laterParts > 0;
 }
 
 function countRows(sheet: SheetPlan): number {
@@ -101,6 +115,8 @@ async function writeSheet(
   for (const merge of sheet.merges ?? []) {
     worksheet.mergeCells(merge.start.row + 1, merge.start.col + 1, merge.end.row + 1, merge.end.col + 1);
   }
+  addListValidations(worksheet, sheet);
+  addConditionalFormats(worksheet, sheet);
   const sharedFormulaCounter = sharedFormulaCounterOf(worksheet);
   let sinceReport = 0;
   for (const { row, cells } of sheetRows(sheet)) {
@@ -131,9 +147,7 @@ async function writeSheet(
  */
 function sharedFormulaCounterOf(worksheet: ExcelJS.Worksheet): { advance(by: number): void } {
   const writer = worksheet as unknown as { _siFormulae?: unknown };
-  if (typeof writer._siFormulae !== 'number') {
-    throw new Error('this exceljs version has no shared-formula counter where GradSheet expects one; see sharedFormulaCounterOf');
-  }
+  assertState(typeof writer._siFormulae === 'number', 'this exceljs version has no shared-formula counter where GradSheet expects one; see sharedFormulaCounterOf');
   return {
     advance(by: number) {
       (writer as { _siFormulae: number })._siFormulae += by;

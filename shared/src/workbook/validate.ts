@@ -1,5 +1,5 @@
 import { GradSheetError } from '../errors.js';
-import type { WorkbookPlan } from './plan.js';
+import type { ColorScaleConditionalFormat, ConditionalFormatPlan, ListValidationPlan, RangeRef, SheetPlan, WorkbookPlan } from './plan.js';
 
 /** Largest column and row every writer can address (Excel's grid). */
 export const MAX_COLUMNS = 16_384;
@@ -8,6 +8,11 @@ export const MAX_ROWS = 1_048_576;
 const A1_LIKE = /^[A-Za-z]{1,3}[0-9]+$/;
 const R1C1_LIKE = /^(?:[Rr][0-9]*[Cc]?[0-9]*|[Cc][0-9]*)$/;
 const NAME_CHARS = /^[A-Za-z_\\][A-Za-z0-9_.\\]*$/;
+const RGB_HEX = /^[0-9A-Fa-f]{6}$/;
+
+/** Excel's limit on a list validation's source ("a,b,c", separators included) and on its messages. */
+export const MAX_LIST_SOURCE_LENGTH = 255;
+export const MAX_VALIDATION_MESSAGE_LENGTH = 255;
 
 /**
  * Why a defined name is unusable, or null. Names such as `w1` or `t1` parse as cell
@@ -59,6 +64,15 @@ export function validatePlan(plan: WorkbookPlan): WorkbookPlan {
     }
   }
   for (const sheet of plan.sheets) {
+    if (sheet.tabColor !== undefined && !RGB_HEX.test(sheet.tabColor)) fail(`sheet "${sheet.name}" has tab colour "${sheet.tabColor}", not 6 hex digits`);
+    for (const validation of sheet.validations ?? []) {
+      const problem = listValidationProblem(validation, sheet);
+      if (problem) fail(`a drop-down list on sheet "${sheet.name}" is unusable: ${problem}`);
+    }
+    for (const format of sheet.conditionalFormats ?? []) {
+      const problem = conditionalFormatProblem(format, sheet);
+      if (problem) fail(`a conditional format on sheet "${sheet.name}" is unusable: ${problem}`);
+    }
     for (const fill of sheet.fills ?? []) {
       if (fill.results.length === 0) fail(`an empty fill on sheet "${sheet.name}"`);
       if (fill.origin.row + fill.results.length > MAX_ROWS || fill.origin.col >= MAX_COLUMNS) {
@@ -66,6 +80,11 @@ export function validatePlan(plan: WorkbookPlan): WorkbookPlan {
       }
       if (fill.formulaR1C1.startsWith('=')) fail(`formulas are stored without a leading "=" (sheet "${sheet.name}")`);
       if (fill.style !== undefined && !(fill.style in plan.styles)) fail(`style "${fill.style}" is used but not defined`);
+    }
+  }
+  for (const [id, style] of Object.entries(plan.styles)) {
+    for (const colour of [style.fill, style.fontColor]) {
+      if (colour !== undefined && !RGB_HEX.test(colour)) fail(`style "${id}" has colour "${colour}", not 6 hex digits`);
     }
   }
   const names = new Set<string>();
@@ -77,4 +96,59 @@ export function validatePlan(plan: WorkbookPlan): WorkbookPlan {
     if (!sheetNames.has(refersTo.sheet.toLowerCase())) fail(`defined name "${name}" refers to a missing sheet "${refersTo.sheet}"`);
   }
   return plan;
+}
+
+/** Why a range cannot carry a sheet's validation or format, or null. */
+function rangeProblem(range: RangeRef, sheet: SheetPlan): string | null {
+  if (range.sheet !== sheet.name) return `its range is on sheet "${range.sheet}"`;
+  const corners = [range.start.row, range.start.col, range.end.row, range.end.col];
+  if (!corners.every((n) => Number.isInteger(n) && n >= 0)) return 'its range has a corner that is not a cell';
+  if (range.end.row < range.start.row || range.end.col < range.start.col) return 'its range ends above or left of its start';
+  if (range.end.row >= MAX_ROWS || range.end.col >= MAX_COLUMNS) return "its range runs past Excel's last row or column";
+  return null;
+}
+
+/** Why a drop-down list cannot be written, or null. */
+export function listValidationProblem(validation: ListValidationPlan, sheet: SheetPlan): string | null {
+  const range = rangeProblem(validation.range, sheet);
+  if (range) return range;
+  if (validation.values.length === 0) return 'it has no values';
+  if (validation.values.some((value) => value.trim() === '')) return 'it has an empty value';
+  // A literal list is one quoted, comma-separated string: neither character can be inside a value.
+  const bad = validation.values.find((value) => /[,"]/.test(value));
+  if (bad !== undefined) return `the value "${bad}" holds a comma or a double quote`;
+  const source = validation.values.join(',');
+  if (source.length > MAX_LIST_SOURCE_LENGTH) {
+    return `its values take ${source.length} characters with their commas; Excel allows ${MAX_LIST_SOURCE_LENGTH}`;
+  }
+  if (validation.errorMessage !== undefined && validation.errorMessage.length > MAX_VALIDATION_MESSAGE_LENGTH) {
+    return `its error message is longer than ${MAX_VALIDATION_MESSAGE_LENGTH} characters`;
+  }
+  return null;
+}
+
+/** Why a conditional format cannot be written, or null. */
+export function conditionalFormatProblem(format: ConditionalFormatPlan, sheet: SheetPlan): string | null {
+  const range = rangeProblem(format.range, sheet);
+  if (range) return range;
+  if (format.kind === 'colorScale') return colorScaleProblem(format);
+  if (format.formula.trim() === '') return 'its formula is empty';
+  if (format.formula.startsWith('=')) return 'its formula is stored with a leading "="';
+  const { fill, fontColor } = format.style;
+  if (fill === undefined && fontColor === undefined) return 'it changes neither the fill nor the font colour';
+  for (const colour of [fill, fontColor]) {
+    if (colour !== undefined && !RGB_HEX.test(colour)) return `the colour "${colour}" is not 6 hex digits`;
+  }
+  return null;
+}
+
+function colorScaleProblem(scale: ColorScaleConditionalFormat): string | null {
+  const points = scale.mid ? [scale.min, scale.mid, scale.max] : [scale.min, scale.max];
+  for (const { color, value } of points) {
+    if (!RGB_HEX.test(color)) return `the colour "${color}" is not 6 hex digits`;
+    if (value !== undefined && !Number.isFinite(value)) return `its point ${value} is not a finite number`;
+  }
+  const fixed = points.map((p) => p.value).filter((v): v is number => v !== undefined);
+  if (fixed.some((v, i) => i > 0 && v < (fixed[i - 1] as number))) return 'its fixed points do not rise from min to max';
+  return null;
 }

@@ -10,7 +10,7 @@ import {
   type Pair,
   type Weights,
 } from '@gradsheet/shared';
-import { backpropXlsx } from '../../backprop/backprop-xlsx.js';
+import { backpropXlsx } from '../../xlsx/backprop-xlsx.js';
 import { SERVICE_ERRORS } from '../errors.js';
 import { errorResponses } from '../schemas.js';
 

@@ -12,7 +12,7 @@ export const runReportRoutes: FastifyPluginAsync<{ runs: RunManager }> = async (
     async (request, reply) => {
       const run = runs.view(request.params.runId);
       // ExcelJS loads on the first report, not when the service starts.
-      const { trainingReportXlsx } = await import('../../report/report-xlsx.js');
+      const { trainingReportXlsx } = await import('../../xlsx/report-xlsx.js');
       const bytes = await trainingReportXlsx({
         runId: run.id,
         config: run.config,

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import type { ChartPlan, LineChartPlan, RangeRef } from '@gradsheet/shared';
-import { addChartsToXlsx } from './add-charts.js';
+import { finishPackage } from '../finish-package.js';
 import { categoryLabelSkip, lineChartXml } from './chart-xml.js';
 
 const STEPS = 100;
@@ -46,6 +46,11 @@ const secondComparisonChart: LineChartPlan = {
   series: [{ name: cell('LR Comparison', 0, 1), values: column('LR Comparison', 1, 1, 10) }],
   anchor: { from: { row: 28, col: 6 }, to: { row: 50, col: 17 } },
 };
+
+/** The package with each sheet's charts added, and nothing else changed. */
+function addChartsToXlsx(xlsx: Buffer, charts: ReadonlyMap<string, readonly ChartPlan[]>): Promise<Buffer> {
+  return finishPackage(xlsx, { charts });
+}
 
 /** Parameters (with a hyperlink, so it already has a rels part), LR Comparison (with a note and a table), Steps. */
 async function sampleWorkbook(): Promise<Buffer> {
@@ -134,7 +139,7 @@ async function chartsOfSheet(zip: JSZip, sheetPart: string): Promise<{ drawing: 
   return { drawing, charts };
 }
 
-describe('addChartsToXlsx', () => {
+describe('adding charts to a package', () => {
   it('adds drawings, charts, relationships and content types for each sheet', async () => {
     const input = await sampleWorkbook();
     const output = await addChartsToXlsx(
@@ -247,7 +252,7 @@ describe('addChartsToXlsx', () => {
     const input = await sampleWorkbook();
     await expect(addChartsToXlsx(input, new Map([['Nope', [lossChart]]]))).rejects.toThrow(/no sheet named "Nope"/);
     const withChart = await addChartsToXlsx(input, new Map([['Steps', [lossChart]]]));
-    await expect(addChartsToXlsx(withChart, new Map([['Steps', [lossChart]]]))).rejects.toThrow(/already has a drawing/);
+    await expect(addChartsToXlsx(withChart, new Map([['Steps', [lossChart]]]))).rejects.toThrow(/already has a <drawing>/);
   });
 });
 

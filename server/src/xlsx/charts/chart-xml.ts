@@ -6,11 +6,11 @@
  * cope. Series reference their ranges with formulas only and carry no cached
  * values, so the chart always draws what the cells currently hold.
  */
-import { rangeFormula, type LineChartPlan, type LineSeriesPlan, type RangeRef } from '@gradsheet/shared';
+import { GradSheetError, rangeFormula, type LineChartPlan, type LineSeriesPlan, type RangeRef } from '@gradsheet/shared';
+import { escapeXml, NS_REL, XML_DECLARATION } from '../package/xml.js';
 
 const NS_CHART = 'http://schemas.openxmlformats.org/drawingml/2006/chart';
 const NS_MAIN = 'http://schemas.openxmlformats.org/drawingml/2006/main';
-const NS_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 
 /** Axis ids only need to be unique within one chart. */
 const CATEGORY_AXIS_ID = 500000001;
@@ -25,26 +25,13 @@ const MAX_CATEGORY_LABELS = 12;
 /** Line width in EMU (1.75 pt). */
 const LINE_WIDTH_EMU = 22225;
 
-/** Characters XML 1.0 cannot carry at all, plus lone surrogates. */
-const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** Escapes text for XML content or a double-quoted attribute, dropping characters XML cannot hold. */
-export function escapeXml(text: string): string {
-  return text
-    .replace(INVALID_XML_CHARS, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-}
-
 /** A complete chart part for `chart`. */
 export function lineChartXml(chart: LineChartPlan): string {
-  if (chart.series.length === 0) throw new RangeError(`chart "${chart.title}" has no series`);
+  if (chart.series.length === 0) throw new GradSheetError('INVALID_PLAN', `chart "${chart.title}" has no series`);
   const skip = categoryLabelSkip(cellCount(chart.categories));
   const hasTitle = chart.title.trim() !== '';
   return (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
+    XML_DECLARATION +
     `<c:chartSpace xmlns:c="${NS_CHART}" xmlns:a="${NS_MAIN}" xmlns:r="${NS_REL}">` +
     '<c:date1904 val="0"/>' +
     // Excel draws rounded corners when this is absent.

@@ -1,18 +1,10 @@
-/**
- * The spreadsheet drawing part (`xl/drawings/drawingN.xml`) that places charts
- * on a sheet, and the OPC relationship parts that tie the package together.
- */
-import type { CellPosition, LineChartPlan } from '@gradsheet/shared';
-import { escapeXml } from './chart-xml.js';
+/** The spreadsheet drawing part (`xl/drawings/drawingN.xml`) that places charts on a sheet. */
+import { GradSheetError, type CellPosition, type LineChartPlan } from '@gradsheet/shared';
+import { escapeXml, NS_REL, XML_DECLARATION } from '../package/xml.js';
 
 const NS_SPREADSHEET_DRAWING = 'http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing';
 const NS_MAIN = 'http://schemas.openxmlformats.org/drawingml/2006/main';
 const NS_CHART = 'http://schemas.openxmlformats.org/drawingml/2006/chart';
-const NS_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-const NS_PACKAGE_REL = 'http://schemas.openxmlformats.org/package/2006/relationships';
-
-export const REL_TYPE_DRAWING = `${NS_REL}/drawing`;
-export const REL_TYPE_CHART = `${NS_REL}/chart`;
 
 /** One chart frame in a drawing: where it floats and which relationship names its chart part. */
 export interface ChartFrame {
@@ -23,16 +15,10 @@ export interface ChartFrame {
   readonly description: string;
 }
 
-export interface Relationship {
-  readonly id: string;
-  readonly type: string;
-  readonly target: string;
-}
-
 /** A drawing part with one two-cell anchor per frame, in order. */
 export function drawingXml(frames: readonly ChartFrame[]): string {
   return (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
+    XML_DECLARATION +
     `<xdr:wsDr xmlns:xdr="${NS_SPREADSHEET_DRAWING}" xmlns:a="${NS_MAIN}">` +
     frames.map((frame, index) => anchorXml(frame, index)).join('') +
     '</xdr:wsDr>'
@@ -42,7 +28,7 @@ export function drawingXml(frames: readonly ChartFrame[]): string {
 function anchorXml(frame: ChartFrame, index: number): string {
   const { from, to } = frame.anchor;
   if (to.row <= from.row || to.col <= from.col) {
-    throw new RangeError(`chart anchor must end below and right of its start, got ${JSON.stringify(frame.anchor)}`);
+    throw new GradSheetError('INVALID_PLAN', `chart anchor must end below and right of its start, got ${JSON.stringify(frame.anchor)}`);
   }
   // Shape ids must be unique within the drawing; Excel numbers from 2 (1 is the drawing itself).
   const shapeId = index + 2;
@@ -68,19 +54,4 @@ function anchorXml(frame: ChartFrame, index: number): string {
 
 function markerXml(tag: 'from' | 'to', at: CellPosition): string {
   return `<xdr:${tag}><xdr:col>${at.col}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>${at.row}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:${tag}>`;
-}
-
-/** One `<Relationship/>` element. */
-export function relationshipXml(rel: Relationship): string {
-  return `<Relationship Id="${escapeXml(rel.id)}" Type="${escapeXml(rel.type)}" Target="${escapeXml(rel.target)}"/>`;
-}
-
-/** A complete relationships part. */
-export function relationshipsXml(rels: readonly Relationship[]): string {
-  return (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
-    `<Relationships xmlns="${NS_PACKAGE_REL}">` +
-    rels.map(relationshipXml).join('') +
-    '</Relationships>'
-  );
 }
