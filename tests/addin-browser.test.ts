@@ -245,7 +245,7 @@ describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
     // A bad parameter is refused in plain words before anything is asked of the service.
     await page.fill('#bp-weights', '1, 2, 3');
     await page.click('#download');
-    expect(await page.textContent('#notice')).toMatch(/Starting weights needs exactly 8 comma-separated numbers, got 3/);
+    expect(await page.textContent('#notice')).toMatch(/Starting weights needs exactly 8 numbers, got 3/);
     await page.close();
   });
 

@@ -26,6 +26,7 @@ export const ERROR_TABLE = {
   SHEET_GONE: { kind: 'conflict', meaning: 'A sheet GradSheet writes into was deleted or renamed while it was in use.' },
   EXCEL_TOO_OLD: { kind: 'unavailable', meaning: 'This Excel lacks an API set GradSheet needs.' },
   SERVICE_UNREACHABLE: { kind: 'unavailable', meaning: 'The training service does not answer.' },
+  SERVICE_REFUSED: { kind: 'input', meaning: 'The training service answered a request with an error; its sentence, status and GS_ERR_* code say why.' },
   BACKEND_UNAVAILABLE: { kind: 'unavailable', meaning: 'A training backend cannot start here: its package is missing, or GradSheet’s kernels are not built.' },
   INVALID_PLAN: { kind: 'internal', meaning: 'A workbook plan breaks a rule every writer relies on; GradSheet’s own fault.' },
   INTERNAL: { kind: 'internal', meaning: 'A state that cannot happen did: an assertion failed inside GradSheet.' },

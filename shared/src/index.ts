@@ -25,4 +25,5 @@ export * from './teacher/index.js';
 export * from './models/layer-types.js';
 export * from './models/parse-spec.js';
 export * from './models/random-designs.js';
+export * from './requests/index.js';
 export * from './designer/index.js';

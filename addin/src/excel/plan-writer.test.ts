@@ -3,6 +3,7 @@ import {
   DEFAULT_BACKPROP_WORKBOOK_OPTIONS,
   buildBackpropWorkbookPlan,
   type CellStyle,
+  type GradSheetError,
   type RangeRef,
   type WorkbookPlan,
 } from '@gradsheet/shared';
@@ -17,7 +18,7 @@ import {
   type FakeSheet,
   type FakeWorkbookState,
 } from '../../test/fake-excel/index.js';
-import { applyWorkbookPlan, NamesTakenError, WorkbookProtectedError, type ApplyPlanOptions } from './plan-writer.js';
+import { applyWorkbookPlan, type ApplyPlanOptions } from './plan-writer.js';
 
 const plan = (steps: number) => buildBackpropWorkbookPlan({ ...DEFAULT_BACKPROP_WORKBOOK_OPTIONS, steps });
 
@@ -165,9 +166,8 @@ describe('applyWorkbookPlan against the recording fake of Excel', () => {
     } catch (error) {
       refused = error;
     }
-    expect(refused).toBeInstanceOf(NamesTakenError);
-    expect((refused as NamesTakenError).sheets).toEqual(['Parameters', 'Backprop', 'Derivation', 'LR Comparison', 'LR Runs']);
-    expect((refused as NamesTakenError).definedNames).toContain('LearningRate');
+    expect(refused).toMatchObject({ code: 'NAMES_TAKEN', details: { sheets: ['Parameters', 'Backprop', 'Derivation', 'LR Comparison', 'LR Runs'] } });
+    expect((refused as GradSheetError).details?.definedNames).toContain('LearningRate');
 
     const replaced = await build(plan(30), first.state, { replaceExisting: true });
     expectPlanApplied(replaced.state, plan(30));
@@ -186,7 +186,7 @@ describe('applyWorkbookPlan against the recording fake of Excel', () => {
     const calls = recording.batches.flatMap((b) => b.calls);
     expect(calls.at(-1)).toBe('Workbook.protection.protect');
     // A second build into that workbook is refused before anything is written.
-    await expect(build(plan(30), state, { replaceExisting: true })).rejects.toBeInstanceOf(WorkbookProtectedError);
+    await expect(build(plan(30), state, { replaceExisting: true })).rejects.toMatchObject({ code: 'WORKBOOK_PROTECTED' });
   });
 
   it('reports progress from checking to done', async () => {

@@ -1,4 +1,4 @@
-import { a1, type CellBlock, type CellStyle, type ChartPlan, type PlanCell, type RangeRef, type SheetPlan, type WorkbookPlan } from '@gradsheet/shared';
+import { a1, GradSheetError, type CellBlock, type CellStyle, type ChartPlan, type PlanCell, type RangeRef, type SheetPlan, type WorkbookPlan } from '@gradsheet/shared';
 import { excelApiSupported } from './requirements.js';
 import { applyConditionalFormat, applyListValidation, DATA_VALIDATION_API, listSource } from './sheet-rules.js';
 import { blockStyleAreas, type StyleArea } from './style-areas.js';
@@ -43,22 +43,14 @@ export interface ApplyPlanResult {
 }
 
 /** Review > Protect Workbook is on: no sheet can be added. */
-export class WorkbookProtectedError extends Error {
-  override readonly name = 'WorkbookProtectedError';
-  constructor() {
-    super('the workbook structure is protected');
-  }
+export function workbookProtected(): GradSheetError {
+  return new GradSheetError('WORKBOOK_PROTECTED', 'the workbook structure is protected');
 }
 
-/** The workbook already holds sheets or names the plan would create. */
-export class NamesTakenError extends Error {
-  override readonly name = 'NamesTakenError';
-  constructor(
-    readonly sheets: readonly string[],
-    readonly definedNames: readonly string[],
-  ) {
-    super(`already taken: ${[...sheets.map((s) => `sheet "${s}"`), ...definedNames.map((n) => `name "${n}"`)].join(', ')}`);
-  }
+/** The workbook already holds sheets or names the plan would create; `details` lists them for the pane. */
+export function namesTaken(sheets: readonly string[], definedNames: readonly string[]): GradSheetError {
+  const taken = [...sheets.map((s) => `sheet "${s}"`), ...definedNames.map((n) => `name "${n}"`)].join(', ');
+  return new GradSheetError('NAMES_TAKEN', `already taken: ${taken}`, { sheets, definedNames });
 }
 
 /** The worksheets being written, by plan name. */
@@ -80,11 +72,11 @@ export async function applyWorkbookPlan(context: Excel.RequestContext, plan: Wor
   const existingNames = plan.names.map((n) => ({ name: n.name, item: context.workbook.names.getItemOrNullObject(n.name) }));
   const structure = context.workbook.protection.load('protected');
   await context.sync();
-  if (structure.protected) throw new WorkbookProtectedError();
+  if (structure.protected) throw workbookProtected();
   const takenSheets = existingSheets.filter((s) => !s.item.isNullObject);
   const takenNames = existingNames.filter((n) => !n.item.isNullObject);
   if ((takenSheets.length > 0 || takenNames.length > 0) && !options.replaceExisting) {
-    throw new NamesTakenError(
+    throw namesTaken(
       takenSheets.map((s) => s.name),
       takenNames.map((n) => n.name),
     );
@@ -147,7 +139,7 @@ export function packRequests(calls: readonly WriteCall[], budget: number): Write
   let current: WriteCall[] = [];
   let bytes = 0;
   for (const call of calls) {
-    if (call.bytes > budget) throw new RangeError(`one call needs ${call.bytes} bytes, more than the request budget of ${budget}`);
+    if (call.bytes > budget) throw new GradSheetError('INVALID_PLAN', `one call needs ${call.bytes} bytes, more than the request budget of ${budget}`);
     if (bytes + call.bytes > budget && current.length > 0) {
       requests.push(current);
       current = [];
@@ -162,7 +154,7 @@ export function packRequests(calls: readonly WriteCall[], budget: number): Write
 
 export function sheetOf(sheets: SheetTable, name: string): Excel.Worksheet {
   const sheet = sheets.get(name);
-  if (!sheet) throw new Error(`the plan refers to a sheet "${name}" it does not create`);
+  if (!sheet) throw new GradSheetError('INVALID_PLAN', `the plan refers to a sheet "${name}" it does not create`);
   return sheet;
 }
 
@@ -289,7 +281,7 @@ export function blockCalls(sheetName: string, block: CellBlock, budget: number):
 
 export function styleCall(sheetName: string, area: StyleArea, plan: Pick<WorkbookPlan, 'styles'>): WriteCall {
   const style = plan.styles[area.style];
-  if (!style) throw new Error(`style "${area.style}" is not defined`);
+  if (!style) throw new GradSheetError('INVALID_PLAN', `style "${area.style}" is not defined`);
   const numberFormats = style.numberFormat === undefined ? undefined : Array.from({ length: area.rows }, () => Array.from({ length: area.cols }, () => style.numberFormat as string));
   const properties = (['bold', 'italic', 'fontSize', 'fontColor', 'fill', 'horizontal', 'wrapText', 'numberFormat', 'locked'] as const).filter((key) => style[key] !== undefined).length;
   const borderCalls = style.border === 'thin' ? 3 * (4 + (area.rows > 1 ? 1 : 0) + (area.cols > 1 ? 1 : 0)) : 0;
@@ -356,7 +348,7 @@ export function chartCall(sheetName: string, chart: ChartPlan, plan: Pick<Workbo
 
 export function addLineChart(sheet: Excel.Worksheet, chart: ChartPlan, seriesNames: readonly string[], range: (ref: RangeRef) => Excel.Range): Excel.Chart {
   const [first, ...rest] = chart.series;
-  if (!first) throw new Error(`chart "${chart.title}" has no series`);
+  if (!first) throw new GradSheetError('INVALID_PLAN', `chart "${chart.title}" has no series`);
   const added = sheet.charts.add('Line', range(first.values), 'Columns');
   added.name = chart.title;
   added.title.text = chart.title;

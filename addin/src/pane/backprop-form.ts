@@ -1,61 +1,53 @@
 import {
   DEFAULT_BACKPROP_WORKBOOK_OPTIONS as DEFAULTS,
-  MAX_STEPS,
-  invalidInput,
-  validateBackpropOptions,
+  REQUEST_LIMITS,
+  numberHint,
+  parseBackpropWorkbookRequest,
+  type BackpropField,
   type BackpropWorkbookOptions,
-  type Pair,
-  type Weights,
+  type BackpropWorkbookRequest,
 } from '@gradsheet/shared';
+import { formNumber as number, formNumbers as numbers } from './form-text.js';
 
-/** The pane's backprop fields: the same parameters and defaults as `gradsheet backprop`. */
+const LIMITS = REQUEST_LIMITS.backprop;
+
+/**
+ * The pane's backprop fields: the same request and defaults as `gradsheet backprop`.
+ * `name` is how a message names the field.
+ */
 export const BACKPROP_FIELDS = [
-  { id: 'steps', label: 'Steps', initial: String(DEFAULTS.steps), hint: `1 to ${MAX_STEPS.toLocaleString('en-US')}` },
-  { id: 'lr', label: 'η (learning rate)', initial: String(DEFAULTS.learningRate), hint: 'greater than 0' },
-  { id: 'lrs', label: 'Compared η values', initial: DEFAULTS.comparisonLearningRates.join(', '), hint: '1 to 12, comma-separated' },
-  { id: 'inputs', label: 'Inputs i1, i2', initial: DEFAULTS.inputs.join(', '), hint: 'two numbers' },
-  { id: 'targets', label: 'Targets t1, t2', initial: DEFAULTS.targets.join(', '), hint: 'two numbers' },
-  { id: 'weights', label: 'Starting weights w1..w8', initial: DEFAULTS.initialWeights.join(', '), hint: 'eight numbers' },
-] as const;
+  { id: 'steps', field: 'steps', label: 'Steps', name: 'Steps', initial: String(DEFAULTS.steps), hint: numberHint(LIMITS.steps) },
+  { id: 'lr', field: 'learningRate', label: 'η (learning rate)', name: 'η', initial: String(DEFAULTS.learningRate), hint: numberHint(LIMITS.learningRate) },
+  {
+    id: 'lrs',
+    field: 'comparisonLearningRates',
+    label: 'Compared η values',
+    name: 'Compared η values',
+    initial: DEFAULTS.comparisonLearningRates.join(', '),
+    hint: `${LIMITS.comparisonLearningRates.minItems} to ${LIMITS.comparisonLearningRates.maxItems}, comma-separated`,
+  },
+  { id: 'inputs', field: 'inputs', label: 'Inputs i1, i2', name: 'Inputs', initial: DEFAULTS.inputs.join(', '), hint: 'two numbers' },
+  { id: 'targets', field: 'targets', label: 'Targets t1, t2', name: 'Targets', initial: DEFAULTS.targets.join(', '), hint: 'two numbers' },
+  { id: 'weights', field: 'initialWeights', label: 'Starting weights w1..w8', name: 'Starting weights', initial: DEFAULTS.initialWeights.join(', '), hint: 'eight numbers' },
+] as const satisfies readonly { id: string; field: BackpropField; label: string; name: string; initial: string; hint: string }[];
 
 export type BackpropFieldId = (typeof BACKPROP_FIELDS)[number]['id'];
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const NAME_OF = Object.fromEntries(BACKPROP_FIELDS.map((f) => [f.field, f.name])) as Record<BackpropField, string>;
 
-function number(label: string, text: string): number {
-  const trimmed = text.trim();
-  if (!NUMBER.test(trimmed)) throw invalidInput(`${label}: “${text.trim()}” is not a number`);
-  return Number(trimmed);
-}
-
-function numbers(label: string, text: string, count?: number): number[] {
-  const values = text.split(',').map((part) => number(label, part));
-  if (count !== undefined && values.length !== count) throw invalidInput(`${label} needs exactly ${count} comma-separated numbers, got ${values.length}`);
-  return values;
-}
-
-/** Reads the fields into validated workbook options; throws GradSheetError with one sentence naming the field. */
-export function backpropOptions(values: Readonly<Record<BackpropFieldId, string>>): BackpropWorkbookOptions {
-  const steps = number('Steps', values.steps);
-  if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS) throw invalidInput(`Steps must be a whole number from 1 to ${MAX_STEPS.toLocaleString('en-US')}`);
-  return validateBackpropOptions({
-    steps,
-    learningRate: number('η', values.lr),
-    comparisonLearningRates: numbers('Compared η values', values.lrs),
-    inputs: numbers('Inputs', values.inputs, 2) as unknown as Pair,
-    targets: numbers('Targets', values.targets, 2) as unknown as Pair,
-    initialWeights: numbers('Starting weights', values.weights, 8) as unknown as Weights,
-  });
-}
-
-/** The body of `POST /api/backprop.xlsx` for these options. */
-export function backpropRequest(options: BackpropWorkbookOptions) {
-  return {
-    steps: options.steps,
-    learningRate: options.learningRate,
-    comparisonLearningRates: [...options.comparisonLearningRates],
-    inputs: [...options.inputs],
-    targets: [...options.targets],
-    initialWeights: [...options.initialWeights],
+/**
+ * Reads the fields' text into the request the service takes, and checks it with the
+ * same parser as the CLI and the service; throws GradSheetError with one sentence
+ * naming the field as the form does.
+ */
+export function readBackpropForm(values: Readonly<Record<BackpropFieldId, string>>): { request: BackpropWorkbookRequest; options: BackpropWorkbookOptions } {
+  const request: BackpropWorkbookRequest = {
+    steps: number(NAME_OF.steps, values.steps),
+    learningRate: number(NAME_OF.learningRate, values.lr),
+    comparisonLearningRates: numbers(NAME_OF.comparisonLearningRates, values.lrs),
+    inputs: numbers(NAME_OF.inputs, values.inputs),
+    targets: numbers(NAME_OF.targets, values.targets),
+    initialWeights: numbers(NAME_OF.initialWeights, values.weights),
   };
+  return { request, options: parseBackpropWorkbookRequest(request, (field) => NAME_OF[field]) };
 }

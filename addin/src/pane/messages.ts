@@ -1,25 +1,63 @@
-import { GradSheetError } from '@gradsheet/shared';
-import { NamesTakenError, WorkbookProtectedError } from '../excel/plan-writer.js';
-import { ServiceError } from '../service/client.js';
+import { GradSheetError, type GradSheetErrorCode } from '@gradsheet/shared';
 
 /** What the pane says when Excel lacks the API GradSheet needs. */
 export const EXCEL_TOO_OLD =
   'This version of Excel is too old for GradSheet: it needs the Excel JavaScript API 1.7 (Excel 2019 or later, Microsoft 365, or Excel on the web). Update Excel, or open this page in a browser to preview and download the workbook.';
 
 const list = (items: readonly string[]) => items.map((item) => `“${item}”`).join(', ');
+const strings = (value: unknown): readonly string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/** The error's own message as a sentence: it already names the field, file or sheet. */
+const own = (error: GradSheetError) => sentence(error.message);
+
+function namesTakenSentence(error: GradSheetError): string {
+  const taken = strings(error.details?.sheets);
+  const names = strings(error.details?.definedNames);
+  const sheets = taken.length > 0 ? `sheet${taken.length > 1 ? 's' : ''} named ${list(taken)}` : '';
+  const defined = names.length > 0 ? `the defined name${names.length > 1 ? 's' : ''} ${list(names)}` : '';
+  return `This workbook already has ${[sheets, defined].filter(Boolean).join(' and ')}. Press “Replace them” to build over them, or open a blank workbook and build there.`;
+}
+
+/** Each error as the pane says it: one or two sentences a learner can act on. */
+export const PANE_SENTENCES: Record<GradSheetErrorCode, (error: GradSheetError) => string> = {
+  INVALID_INPUT: own,
+  INVALID_MODEL: own,
+  UNKNOWN_MODEL: own,
+  INVALID_FILE: own,
+  OUTPUT_REFUSED: own,
+  SUBMISSION_NOT_XLSX: own,
+  SUBMISSION_CORRUPT: own,
+  SUBMISSION_TOO_LARGE: own,
+  SUBMISSION_ZIP_BOMB: own,
+  SUBMISSION_MACROS: own,
+  SUBMISSION_EXTERNAL_LINKS: own,
+  SUBMISSION_SHEET_TOO_LARGE: own,
+  SUBMISSION_NOT_AN_EXERCISE: own,
+  SUBMISSION_UNREADABLE: own,
+  UNKNOWN_RUN: own,
+  RUN_STATE: own,
+  NAMES_TAKEN: namesTakenSentence,
+  WORKBOOK_PROTECTED: () =>
+    'This workbook’s structure is protected, so GradSheet cannot add its sheets. Unprotect it (Review > Protect Workbook) or open a blank workbook, then try again.',
+  SHEET_GONE: own,
+  EXCEL_TOO_OLD: () => EXCEL_TOO_OLD,
+  SERVICE_UNREACHABLE: own,
+  // The service words its answers for people already.
+  SERVICE_REFUSED: (error) => error.message,
+  BACKEND_UNAVAILABLE: own,
+  INVALID_PLAN: (error) => `GradSheet made a workbook it cannot write (${error.message}). This is GradSheet’s fault: please report it.`,
+  INTERNAL: (error) => `Something went wrong inside GradSheet (${error.message}). Reload the pane and try again.`,
+};
 
 /** Any error, as one or two sentences a learner can act on. */
 export function plainMessage(error: unknown): string {
-  if (error instanceof NamesTakenError) {
-    const sheets = error.sheets.length > 0 ? `sheet${error.sheets.length > 1 ? 's' : ''} named ${list(error.sheets)}` : '';
-    const names = error.definedNames.length > 0 ? `the defined name${error.definedNames.length > 1 ? 's' : ''} ${list(error.definedNames)}` : '';
-    return `This workbook already has ${[sheets, names].filter(Boolean).join(' and ')}. Press “Replace them” to build over them, or open a blank workbook and build there.`;
-  }
-  if (error instanceof WorkbookProtectedError) {
-    return 'This workbook’s structure is protected, so GradSheet cannot add its sheets. Unprotect it (Review > Protect Workbook) or open a blank workbook, then try again.';
-  }
-  if (error instanceof ServiceError) return error.message;
-  if (error instanceof GradSheetError) return sentence(error.message);
+  if (error instanceof GradSheetError) return PANE_SENTENCES[error.code](error);
   const office = error as { name?: string; code?: string; message?: string } | null;
   if (office?.name === 'RichApi.Error' || (office && typeof office.code === 'string' && office.message)) {
     return `Excel refused a change (${office.code ?? 'error'}): ${office.message ?? ''}`.trim();
@@ -31,10 +69,4 @@ export function plainMessage(error: unknown): string {
 /** A run that failed, with the service's reason. */
 export function runFailedMessage(reason?: string): string {
   return `The run failed${reason ? `: ${sentence(reason)}` : '.'} Change the settings and start again.`;
-}
-
-function sentence(text: string): string {
-  const trimmed = text.trim();
-  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }

@@ -1,14 +1,17 @@
 import {
+  assertState,
   buildBackpropWorkbookPlan,
+  errorCodeOf,
   getModel,
-  type BackpropWorkbookOptions,
+  parseTrainingRequest,
   type ChartPlan,
   type CreateRunRequest,
   type OptimizerName,
   type RunState,
   type ScheduleName,
+  type TrainingField,
 } from '@gradsheet/shared';
-import { applyWorkbookPlan, NamesTakenError, seriesName } from '../excel/plan-writer.js';
+import { applyWorkbookPlan, seriesName } from '../excel/plan-writer.js';
 import { renderPreview } from '../offline/preview.js';
 import { service } from '../service/client.js';
 import { ExcelEpochSink, type ExcelRun } from '../training/excel-epoch-sink.js';
@@ -16,7 +19,8 @@ import type { EpochSink } from '../training/epoch-sink.js';
 import { RunFollower } from '../training/run-follower.js';
 import { localStorageMemory, type RunMemory } from '../training/run-memory.js';
 import { TableEpochSink } from '../training/table-epoch-sink.js';
-import { BACKPROP_FIELDS, backpropOptions, backpropRequest, type BackpropFieldId } from './backprop-form.js';
+import { BACKPROP_FIELDS, readBackpropForm, type BackpropFieldId } from './backprop-form.js';
+import { formNumber } from './form-text.js';
 import { EXCEL_TOO_OLD, plainMessage, runFailedMessage } from './messages.js';
 
 /** Where the pane runs: inside Excel with the API it needs, inside an Excel too old, or in a plain browser. */
@@ -27,7 +31,7 @@ export type PaneHost =
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const element = document.getElementById(id);
-  if (!element) throw new Error(`the page has no #${id}`);
+  assertState(element, `the page has a #${id}`);
   return element as T;
 };
 
@@ -66,8 +70,8 @@ function setUpBackprop(host: PaneHost): void {
     input.title = field.hint;
     input.autocomplete = 'off';
   }
-  const read = (): BackpropWorkbookOptions =>
-    backpropOptions(Object.fromEntries(BACKPROP_FIELDS.map((f) => [f.id, ($(`bp-${f.id}`) as HTMLInputElement).value])) as Record<BackpropFieldId, string>);
+  const read = () =>
+    readBackpropForm(Object.fromEntries(BACKPROP_FIELDS.map((f) => [f.id, ($(`bp-${f.id}`) as HTMLInputElement).value])) as Record<BackpropFieldId, string>);
 
   const status = $('build-status');
   const progress = $<HTMLProgressElement>('build-progress');
@@ -86,7 +90,7 @@ function setUpBackprop(host: PaneHost): void {
     try {
       // Let the page paint the progress bar before the engine computes every step.
       await new Promise((resolve) => setTimeout(resolve, 0));
-      const options = read();
+      const { options } = read();
       const plan = buildBackpropWorkbookPlan(options);
       const result = await host.run((context) =>
         applyWorkbookPlan(context, plan, {
@@ -102,7 +106,7 @@ function setUpBackprop(host: PaneHost): void {
     } catch (error) {
       status.textContent = '';
       notice(plainMessage(error));
-      if (error instanceof NamesTakenError) replace.hidden = false;
+      if (errorCodeOf(error) === 'NAMES_TAKEN') replace.hidden = false;
     } finally {
       progress.hidden = true;
       build.disabled = false;
@@ -118,7 +122,7 @@ function setUpBackprop(host: PaneHost): void {
   $('preview-button').addEventListener('click', () => {
     notice(null);
     try {
-      const plan = buildBackpropWorkbookPlan(read());
+      const plan = buildBackpropWorkbookPlan(read().options);
       const area = $('preview');
       renderPreview(area, plan, (chart: ChartPlan) => chart.series.map((s) => seriesName(s.name, plan)));
       area.hidden = false;
@@ -132,11 +136,11 @@ function setUpBackprop(host: PaneHost): void {
     void (async () => {
       notice(null);
       try {
-        const options = read();
+        const { request } = read();
         status.textContent = 'Asking the service for the workbook…';
         progress.hidden = false;
         progress.removeAttribute('value');
-        const { blob, filename } = await service.backpropXlsx(backpropRequest(options));
+        const { blob, filename } = await service.backpropXlsx(request);
         saveBlob(blob, filename);
         status.textContent = `Downloaded ${filename} (${Math.round(blob.size / 1024).toLocaleString('en-US')} KB).`;
       } catch (error) {
@@ -296,25 +300,37 @@ async function setUpTraining(host: PaneHost): Promise<void> {
   }
 }
 
+/** The training form's fields as its labels name them in messages. */
+const TRAINING_LABELS: Partial<Record<TrainingField, string>> = {
+  model: 'Model',
+  epochs: 'Epochs',
+  batchSize: 'Batch size',
+  optimizer: 'Optimizer',
+  lr: 'Learning rate',
+  schedule: 'Schedule',
+  seed: 'Seed',
+  limitTrain: 'Training images',
+  limitTest: 'Test images',
+};
+
+/** The form's text as the request the service takes, checked by the same parser as the CLI and the service. */
 function readRunRequest(model: string): CreateRunRequest {
+  const label = (field: TrainingField) => TRAINING_LABELS[field] ?? field;
   const text = (id: string) => ($(id) as HTMLInputElement).value.trim();
-  const whole = (id: string, label: string): number => {
-    const value = Number(text(id));
-    if (!/^\d+$/.test(text(id)) || !Number.isSafeInteger(value)) throw new Error(`${label} must be a whole number, got “${text(id)}”`);
-    return value;
-  };
-  const lr = Number(text('trainLr'));
-  if (!Number.isFinite(lr) || lr <= 0 || text('trainLr') === '') throw new Error(`Learning rate must be a number greater than 0, got “${text('trainLr')}”`);
+  const number = (id: string, field: TrainingField) => formNumber(label(field), text(id));
+  const optional = (id: string, field: 'limitTrain' | 'limitTest') => (text(id) === '' ? {} : { [field]: number(id, field) });
   const request: CreateRunRequest = {
     model,
-    epochs: whole('epochs', 'Epochs'),
-    batchSize: whole('batchSize', 'Batch size'),
+    epochs: number('epochs', 'epochs'),
+    batchSize: number('batchSize', 'batchSize'),
+    // The parser checks the choice against the allowed ones.
     optimizer: ($('optimizer') as HTMLSelectElement).value as OptimizerName,
-    lr,
+    lr: number('trainLr', 'lr'),
     schedule: ($('schedule') as HTMLSelectElement).value as ScheduleName,
-    seed: whole('seed', 'Seed'),
+    seed: number('seed', 'seed'),
+    ...optional('limitTrain', 'limitTrain'),
+    ...optional('limitTest', 'limitTest'),
   };
-  const limitTrain = text('limitTrain') === '' ? undefined : whole('limitTrain', 'Training images');
-  const limitTest = text('limitTest') === '' ? undefined : whole('limitTest', 'Test images');
-  return { ...request, ...(limitTrain !== undefined ? { limitTrain } : {}), ...(limitTest !== undefined ? { limitTest } : {}) };
+  parseTrainingRequest(request, label);
+  return request;
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EPOCH_COLUMNS, resolveTrainConfig, getModel, type EpochMetrics, type RunView } from '@gradsheet/shared';
 import { emptyWorkbook, FakeRequestContext, newRecording, type FakeWorkbookState } from '../../test/fake-excel/index.js';
-import { NamesTakenError, WorkbookProtectedError } from '../excel/plan-writer.js';
 import { ExcelEpochSink, modelSheetName, runSheetName, type ExcelRun } from './excel-epoch-sink.js';
 
 const RUN_ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
@@ -107,12 +106,12 @@ describe('ExcelEpochSink', () => {
   it('refuses to start a new run on a sheet that is already there', async () => {
     const state = emptyWorkbook();
     await new ExcelEpochSink(excel(state).run).prepare(view, false);
-    await expect(new ExcelEpochSink(excel(state).run).prepare(view, false)).rejects.toBeInstanceOf(NamesTakenError);
+    await expect(new ExcelEpochSink(excel(state).run).prepare(view, false)).rejects.toMatchObject({ code: 'NAMES_TAKEN' });
   });
 
   it('says so when the workbook structure is protected', async () => {
     const state = { ...emptyWorkbook(), structureLocked: true };
-    await expect(new ExcelEpochSink(excel(state).run).prepare(view, false)).rejects.toBeInstanceOf(WorkbookProtectedError);
+    await expect(new ExcelEpochSink(excel(state).run).prepare(view, false)).rejects.toMatchObject({ code: 'WORKBOOK_PROTECTED' });
     expect(state.sheets.map((s) => s.name)).toEqual(['Sheet1']);
   });
 });

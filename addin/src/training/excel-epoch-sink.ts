@@ -12,8 +12,10 @@ import {
   type RangeRef,
   type RunView,
   type SheetPlan,
+  assertState,
+  GradSheetError,
 } from '@gradsheet/shared';
-import { addLineChart, DEFAULT_MAX_REQUEST_BYTES, NamesTakenError, sheetCalls, WorkbookProtectedError, type SheetTable } from '../excel/plan-writer.js';
+import { addLineChart, DEFAULT_MAX_REQUEST_BYTES, namesTaken, sheetCalls, workbookProtected, type SheetTable } from '../excel/plan-writer.js';
 import type { EpochSink } from './epoch-sink.js';
 
 /** `Excel.run`, passed in so that tests and the browser stub can give their own. */
@@ -64,7 +66,7 @@ export class ExcelEpochSink implements EpochSink {
       const structure = context.workbook.protection.load('protected');
       await context.sync();
       const taken = [runSheet, modelSheet].filter((s) => !s.isNullObject);
-      if (taken.length > 0 && !resuming) throw new NamesTakenError([runName, modelName].filter((_, i) => ![runSheet, modelSheet][i]?.isNullObject), []);
+      if (taken.length > 0 && !resuming) throw namesTaken([runName, modelName].filter((_, i) => ![runSheet, modelSheet][i]?.isNullObject), []);
 
       if (!runSheet.isNullObject) {
         // After a reload: read back which epochs the sheet holds and whether its charts exist.
@@ -77,11 +79,11 @@ export class ExcelEpochSink implements EpochSink {
         return epochs;
       }
 
-      if (structure.protected) throw new WorkbookProtectedError();
+      if (structure.protected) throw workbookProtected();
       const report = trainingReportPlan({ runId: view.id, config: view.config, metrics: [], state: view.state, createdAt: view.createdAt });
       const sheetPlan = (name: string): SheetPlan => {
         const found = report.sheets.find((s) => s.name === name);
-        if (!found) throw new Error(`the training report has no ${name} sheet`);
+        assertState(found, `the training report has a ${name} sheet`);
         return found;
       };
       // The Model sheet's formulas refer to their own sheet without naming it, so it can be renamed freely.
@@ -107,7 +109,7 @@ export class ExcelEpochSink implements EpochSink {
     const last = Math.max(this.lastEpoch, ...rows.map((r) => r.epoch));
     await this.writeRows(name, rows, last).catch((error: unknown) => {
       if ((error as { code?: string }).code === 'ItemNotFound') {
-        throw new Error(`The sheet “${name}” or one of its charts was deleted or renamed. Reload the pane to write the run into a fresh sheet.`);
+        throw new GradSheetError('SHEET_GONE', `The sheet “${name}” or one of its charts was deleted or renamed. Reload the pane to write the run into a fresh sheet.`);
       }
       throw error;
     });

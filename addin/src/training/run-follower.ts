@@ -1,4 +1,4 @@
-import { FINAL_RUN_STATES, type RunDoneEvent, type RunProgressEvent, type RunState, type RunView } from '@gradsheet/shared';
+import { FINAL_RUN_STATES, GradSheetError, type RunDoneEvent, type RunProgressEvent, type RunState, type RunView } from '@gradsheet/shared';
 import { service } from '../service/client.js';
 import { contiguousEpochs, EpochBuffer } from './epoch-buffer.js';
 import type { EpochSink } from './epoch-sink.js';
@@ -102,7 +102,7 @@ export class RunFollower {
       },
       lost: (retrying) => {
         if (retrying) this.events.reconnecting();
-        else this.events.problem(new Error('The connection to the service was lost. Reload the pane to pick the run up again.'));
+        else this.events.problem(new GradSheetError('SERVICE_UNREACHABLE', 'The connection to the service was lost. Reload the pane to pick the run up again.'));
       },
     });
   }

@@ -1,16 +1,17 @@
 import type { Command } from 'commander';
 import {
   DEFAULT_BACKPROP_WORKBOOK_OPTIONS as DEFAULTS,
-  MAX_STEPS,
-  validateBackpropOptions,
+  REQUEST_LIMITS,
+  numberHint,
+  parseBackpropWorkbookRequest,
+  type BackpropField,
   type BackpropWorkbookOptions,
-  type Pair,
-  type Weights,
+  type BackpropWorkbookRequest,
 } from '@gradsheet/shared';
 import { backpropXlsx } from '../xlsx/backprop-xlsx.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { checkOutputPath } from '../io/output-path.js';
-import { parseInteger, parseNumber, parseNumberList } from './parse.js';
+import { parseNumber, parseNumberList } from './parse.js';
 import { progressBar } from './progress.js';
 
 interface BackpropFlags {
@@ -23,17 +24,27 @@ interface BackpropFlags {
   weights?: string;
 }
 
-/** Turns the command's flags into validated workbook options; throws UsageError or GradSheetError. */
+/** Each field of the request as the command line names it. */
+const FLAG_OF: Record<BackpropField, string> = {
+  steps: '--steps',
+  learningRate: '--lr',
+  comparisonLearningRates: '--lrs',
+  inputs: '--inputs',
+  targets: '--targets',
+  initialWeights: '--weights',
+};
+
+/** Turns the command's flags into values, and the request into workbook options; throws GradSheetError INVALID_INPUT naming the flag. */
 export function backpropOptionsFromFlags(flags: Omit<BackpropFlags, 'out'>): BackpropWorkbookOptions {
-  return validateBackpropOptions({
-    steps: flags.steps === undefined ? DEFAULTS.steps : parseInteger('--steps', flags.steps, 1, MAX_STEPS),
-    learningRate: flags.lr === undefined ? DEFAULTS.learningRate : parseNumber('--lr', flags.lr),
-    comparisonLearningRates: flags.lrs === undefined ? DEFAULTS.comparisonLearningRates : parseNumberList('--lrs', flags.lrs),
-    inputs: flags.inputs === undefined ? DEFAULTS.inputs : (parseNumberList('--inputs', flags.inputs, 2) as unknown as Pair),
-    targets: flags.targets === undefined ? DEFAULTS.targets : (parseNumberList('--targets', flags.targets, 2) as unknown as Pair),
-    initialWeights:
-      flags.weights === undefined ? DEFAULTS.initialWeights : (parseNumberList('--weights', flags.weights, 8) as unknown as Weights),
-  });
+  const request: BackpropWorkbookRequest = {
+    ...(flags.steps !== undefined ? { steps: parseNumber(FLAG_OF.steps, flags.steps) } : {}),
+    ...(flags.lr !== undefined ? { learningRate: parseNumber(FLAG_OF.learningRate, flags.lr) } : {}),
+    ...(flags.lrs !== undefined ? { comparisonLearningRates: parseNumberList(FLAG_OF.comparisonLearningRates, flags.lrs) } : {}),
+    ...(flags.inputs !== undefined ? { inputs: parseNumberList(FLAG_OF.inputs, flags.inputs) } : {}),
+    ...(flags.targets !== undefined ? { targets: parseNumberList(FLAG_OF.targets, flags.targets) } : {}),
+    ...(flags.weights !== undefined ? { initialWeights: parseNumberList(FLAG_OF.initialWeights, flags.weights) } : {}),
+  };
+  return parseBackpropWorkbookRequest(request, (field) => FLAG_OF[field]);
 }
 
 export function registerBackpropCommand(program: Command): void {
@@ -41,7 +52,7 @@ export function registerBackpropCommand(program: Command): void {
     .command('backprop')
     .description('write the backpropagation workbook (live Excel formulas and charts) to an .xlsx file')
     .requiredOption('--out <file.xlsx>', 'where to write the workbook')
-    .option('--steps <n>', `rows of gradient descent, 1 to ${MAX_STEPS.toLocaleString('en-US')}`, String(DEFAULTS.steps))
+    .option('--steps <n>', `rows of gradient descent, ${numberHint(REQUEST_LIMITS.backprop.steps)}`, String(DEFAULTS.steps))
     .option('--lr <eta>', 'learning rate η of the Backprop sheet', String(DEFAULTS.learningRate))
     .option('--lrs <list>', 'learning rates compared on the LR Comparison sheet', DEFAULTS.comparisonLearningRates.join(','))
     .option('--inputs <i1,i2>', 'the two inputs', DEFAULTS.inputs.join(','))

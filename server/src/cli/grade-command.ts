@@ -1,18 +1,18 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { buildGradesPlan, DEFAULT_RELATIVE_TOLERANCE, type SubmissionOutcome } from '@gradsheet/shared';
+import { buildGradesPlan, DEFAULT_RELATIVE_TOLERANCE, GradSheetError, invalidInput, type NumberRule, type SubmissionOutcome } from '@gradsheet/shared';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { checkOutputPath } from '../io/output-path.js';
 import { gradeFiles } from '../teacher/grade-files.js';
 import { readKeyFile } from '../teacher/key-file.js';
 import { writeWorkbookPlan } from '../xlsx/exceljs-writer.js';
-import { parseNumber } from './parse.js';
+import { parseBounded } from './parse.js';
 import { progressBar } from './progress.js';
-import { PartialFailure, UsageError } from './usage-error.js';
+import { EXIT_OK, EXIT_SOME_FILES_FAILED } from './exit-status.js';
 
-/** Exit status when grades.xlsx was written but some files could not be graded (each is in the report). */
-export const EXIT_SOME_FILES_FAILED = 3;
+/** A correct value may be off by at most this share of the expected one. */
+const TOLERANCE: NumberRule = { kind: 'number', integer: false, min: 0, above: true, max: 0.01 };
 
 interface GradeFlags {
   key: string;
@@ -22,7 +22,8 @@ interface GradeFlags {
   tolerance: string;
 }
 
-export function registerGradeCommand(program: Command): void {
+/** `setStatus` hears 3 (EXIT_SOME_FILES_FAILED) when grades.xlsx was written but some files could not be graded (each is in the report). */
+export function registerGradeCommand(program: Command, setStatus: (status: number) => void): void {
   program
     .command('grade')
     .description('grade submitted exercise workbooks: a class summary, and a feedback copy of each workbook')
@@ -33,18 +34,17 @@ export function registerGradeCommand(program: Command): void {
     .option('--no-feedback', 'write no feedback copies')
     .option('--tolerance <x>', 'relative tolerance of a correct value, above 0 and at most 0.01', String(DEFAULT_RELATIVE_TOLERANCE))
     .action(async (submissions: string[], flags: GradeFlags) => {
-      const relativeTolerance = parseNumber('--tolerance', flags.tolerance);
-      if (!(relativeTolerance > 0 && relativeTolerance <= 0.01)) throw new UsageError(`--tolerance must be above 0 and at most 0.01, got "${flags.tolerance}"`);
+      const relativeTolerance = parseBounded('--tolerance', flags.tolerance, TOLERANCE);
       const key = await readKeyFile(flags.key);
       const out = await checkOutputPath(flags.out, '.xlsx');
       const feedbackDir = flags.feedback ? resolve(flags.feedbackDir ?? join(dirname(out), `${basename(out, extname(out))}-feedback`)) : null;
       if (feedbackDir) {
         const existing = await stat(feedbackDir).catch(() => null);
-        if (existing && !existing.isDirectory()) throw new UsageError(`--feedback-dir "${feedbackDir}" is a file, not a folder`);
+        if (existing && !existing.isDirectory()) throw new GradSheetError('OUTPUT_REFUSED', `--feedback-dir "${feedbackDir}" is a file, not a folder`);
       }
       // A shell glob such as *.xlsx may catch the previous grades file.
       const files = submissions.filter((file) => resolve(file) !== out);
-      if (files.length === 0) throw new UsageError('no submissions to grade');
+      if (files.length === 0) throw invalidInput('no submissions to grade');
 
       const bar = progressBar('Grading', process.stderr, 'files');
       const failures: string[] = [];
@@ -81,6 +81,6 @@ export function registerGradeCommand(program: Command): void {
             : '') +
           '\n',
       );
-      if (failures.length > 0) throw new PartialFailure(EXIT_SOME_FILES_FAILED, `${failures.length} files could not be graded`);
+      setStatus(failures.length > 0 ? EXIT_SOME_FILES_FAILED : EXIT_OK);
     });
 }

@@ -1,28 +1,25 @@
-import { UsageError } from './usage-error.js';
+import { checkNumber, invalidInput, type NumberRule } from '@gradsheet/shared';
+
+/**
+ * Flag text to values, and nothing more: the request parsers in shared check the
+ * values, naming each flag as the command line spells it.
+ */
 
 /** A number written in full: "0.5", "-2", "1e-3". Rejects "", "abc", "0x10", "Infinity". */
 export function parseNumber(flag: string, text: string): number {
   const trimmed = text.trim();
   if (!/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(trimmed)) {
-    throw new UsageError(`${flag}: "${text}" is not a number`);
+    throw invalidInput(`${flag}: "${text}" is not a number`);
   }
   return Number(trimmed);
 }
 
-/** A comma-separated list of numbers, optionally of an exact length. */
-export function parseNumberList(flag: string, text: string, expected?: number): number[] {
-  const values = text.split(',').map((part) => parseNumber(flag, part));
-  if (expected !== undefined && values.length !== expected) {
-    throw new UsageError(`${flag} needs exactly ${expected} comma-separated numbers, got ${values.length}`);
-  }
-  return values;
+/** A comma-separated list of numbers. */
+export function parseNumberList(flag: string, text: string): number[] {
+  return text.split(',').map((part) => parseNumber(flag, part));
 }
 
-/** A whole number within bounds. */
-export function parseInteger(flag: string, text: string, min: number, max: number): number {
-  const value = parseNumber(flag, text);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`${flag} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, got "${text}"`);
-  }
-  return value;
+/** A number held to a rule, for flags that are not part of a request (ports, seeds of the exercises). */
+export function parseBounded(flag: string, text: string, rule: NumberRule): number {
+  return checkNumber(parseNumber(flag, text), rule, flag);
 }

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { TRAIN_LIMITS } from '@gradsheet/shared';
+import { REQUEST_LIMITS, integerRule } from '@gradsheet/shared';
 import { defaultDataDir } from '../service/paths.js';
-import { parseInteger } from './parse.js';
+import { parseBounded } from './parse.js';
 import { defaultThreads } from './train-command.js';
 
 interface ServeFlags {
@@ -36,10 +36,10 @@ export function registerServeCommand(program: Command): void {
     .option('--data-dir <dir>', `where runs are kept (default: ${defaultDataDir()})`)
     .option('--http', 'serve plain HTTP instead of HTTPS (for tests)')
     .addOption(new Option('--token <token>', 'require "Authorization: Bearer <token>" on every API request').env('GRADSHEET_TOKEN'))
-    .option('--threads <n>', `replicas each run trains with (default: one per core, up to 4; at most ${TRAIN_LIMITS.maxThreads})`)
+    .option('--threads <n>', `replicas each run trains with (default: one per core, up to 4; at most ${REQUEST_LIMITS.training.threads.max})`)
     .action(async (flags: ServeFlags) => {
-      const port = parseInteger('--port', flags.port, 0, 65_535);
-      const threads = flags.threads === undefined ? defaultThreads() : parseInteger('--threads', flags.threads, 1, TRAIN_LIMITS.maxThreads);
+      const port = parseBounded('--port', flags.port, integerRule(0, 65_535));
+      const threads = flags.threads === undefined ? defaultThreads() : parseBounded('--threads', flags.threads, REQUEST_LIMITS.training.threads);
       // The service (Fastify, and tfjs in its training thread) loads only for this command.
       const { startServer } = await import('../service/server.js');
       const server = await startServer({

@@ -2,13 +2,12 @@ import { randomInt } from 'node:crypto';
 import { access, mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_EXERCISE_STEPS, MAX_EXERCISE_STEPS, MIN_EXERCISE_STEPS } from '@gradsheet/shared';
+import { DEFAULT_EXERCISE_STEPS, GradSheetError, MAX_EXERCISE_STEPS, MIN_EXERCISE_STEPS, integerRule } from '@gradsheet/shared';
 import { DEFAULT_KEY_FILE } from '../teacher/key-file.js';
 import { readRoster } from '../teacher/roster.js';
 import { writeExercises } from '../teacher/write-exercises.js';
-import { parseInteger } from './parse.js';
+import { parseBounded } from './parse.js';
 import { progressBar } from './progress.js';
-import { UsageError } from './usage-error.js';
 
 interface TemplateFlags {
   out: string;
@@ -32,12 +31,12 @@ export function registerTemplateCommand(program: Command): void {
     .option('--key <file.json>', `where to write the key (default: ${DEFAULT_KEY_FILE} in --out)`)
     .option('--force', 'replace an existing key (its workbooks can then no longer be graded)')
     .action(async (flags: TemplateFlags) => {
-      const steps = parseInteger('--steps', flags.steps, MIN_EXERCISE_STEPS, MAX_EXERCISE_STEPS);
-      const seed = flags.seed === undefined ? randomInt(0, MAX_SEED) : parseInteger('--seed', flags.seed, 0, MAX_SEED);
+      const steps = parseBounded('--steps', flags.steps, integerRule(MIN_EXERCISE_STEPS, MAX_EXERCISE_STEPS));
+      const seed = flags.seed === undefined ? randomInt(0, MAX_SEED) : parseBounded('--seed', flags.seed, integerRule(0, MAX_SEED));
       const roster = await readRoster(flags.roster);
       const outDir = resolve(flags.out);
       const existing = await stat(outDir).catch(() => null);
-      if (existing && !existing.isDirectory()) throw new UsageError(`--out "${flags.out}" is a file, not a folder`);
+      if (existing && !existing.isDirectory()) throw new GradSheetError('OUTPUT_REFUSED', `--out "${flags.out}" is a file, not a folder`);
       await mkdir(outDir, { recursive: true });
       const keyPath = resolve(flags.key ?? join(outDir, DEFAULT_KEY_FILE));
       const keyExists = await access(keyPath).then(
@@ -45,7 +44,7 @@ export function registerTemplateCommand(program: Command): void {
         () => false,
       );
       if (keyExists && !flags.force) {
-        throw new UsageError(`key "${keyPath}" exists already: grading its workbooks needs it, so it is kept (use --force to replace it)`);
+        throw new GradSheetError('OUTPUT_REFUSED', `key "${keyPath}" exists already: grading its workbooks needs it, so it is kept (use --force to replace it)`);
       }
       const bar = progressBar('Writing workbooks', process.stderr, 'workbooks');
       try {

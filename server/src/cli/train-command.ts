@@ -4,22 +4,24 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import {
   BACKENDS,
+  DEFAULT_MODEL_ID,
   OPTIMIZERS,
+  REQUEST_LIMITS,
   SCHEDULES,
-  TRAIN_LIMITS,
-  getModel,
-  resolveTrainConfig,
+  numberHint,
+  parseTrainingRequest,
   type BackendChoice,
   type EpochMetrics,
   type OptimizerName,
   type ScheduleName,
-  type TrainRequest,
+  type TrainingField,
+  type TrainingRequest,
+  type TrainingRun,
 } from '@gradsheet/shared';
-import { parseInteger, parseNumber } from './parse.js';
-import { UsageError } from './usage-error.js';
+import { parseNumber } from './parse.js';
 
 interface TrainFlags {
-  model: string;
+  model?: string;
   epochs?: string;
   batchSize?: string;
   optimizer?: string;
@@ -41,30 +43,31 @@ export function defaultThreads(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
-function choice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
-  return value as T;
+/** Each field of a training request as the command line names it: batchSize → --batch-size. */
+export function flagOf(field: TrainingField): string {
+  return `--${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 }
 
-/** Flags → a training request; the model's defaults fill the rest in resolveTrainConfig. */
-export function trainRequestFromFlags(flags: TrainFlags): TrainRequest {
-  const request: { -readonly [K in keyof TrainRequest]: TrainRequest[K] } = { model: flags.model, augment: flags.augment };
-  if (flags.epochs !== undefined) request.epochs = parseInteger('--epochs', flags.epochs, 1, TRAIN_LIMITS.maxEpochs);
-  if (flags.batchSize !== undefined) request.batchSize = parseInteger('--batch-size', flags.batchSize, 1, TRAIN_LIMITS.maxBatchSize);
-  if (flags.optimizer !== undefined) request.optimizer = choice<OptimizerName>('--optimizer', flags.optimizer, OPTIMIZERS);
-  if (flags.lr !== undefined) request.lr = parseNumber('--lr', flags.lr);
-  if (flags.schedule !== undefined) request.schedule = choice<ScheduleName>('--schedule', flags.schedule, SCHEDULES);
-  if (flags.seed !== undefined) request.seed = parseInteger('--seed', flags.seed, 0, TRAIN_LIMITS.maxSeed);
-  if (flags.limitTrain !== undefined) request.limitTrain = parseInteger('--limit-train', flags.limitTrain, 1, 60_000);
-  if (flags.limitTest !== undefined) request.limitTest = parseInteger('--limit-test', flags.limitTest, 1, 10_000);
-  if (flags.backend !== undefined) request.backend = choice<BackendChoice>('--backend', flags.backend, BACKENDS);
-  if (flags.emaDecay !== undefined) {
-    const decay = parseNumber('--ema-decay', flags.emaDecay);
-    if (!(decay >= 0 && decay < 1)) throw new UsageError(`--ema-decay must be at least 0 and below 1, got ${flags.emaDecay}`);
-    request.emaDecay = decay;
-  }
-  request.threads = flags.threads === undefined ? defaultThreads() : parseInteger('--threads', flags.threads, 1, TRAIN_LIMITS.maxThreads);
-  return request;
+/** Flags → values → the one training-request parser, which names each flag in its messages. */
+export function trainingRunFromFlags(flags: TrainFlags): TrainingRun {
+  const number = (field: TrainingField, text: string | undefined) => (text === undefined ? {} : { [field]: parseNumber(flagOf(field), text) });
+  const request: TrainingRequest = {
+    ...(flags.model !== undefined ? { model: flags.model } : {}),
+    ...number('epochs', flags.epochs),
+    ...number('batchSize', flags.batchSize),
+    // The parser checks the words against the allowed ones.
+    ...(flags.optimizer !== undefined ? { optimizer: flags.optimizer as OptimizerName } : {}),
+    ...number('lr', flags.lr),
+    ...(flags.schedule !== undefined ? { schedule: flags.schedule as ScheduleName } : {}),
+    ...number('seed', flags.seed),
+    ...number('limitTrain', flags.limitTrain),
+    ...number('limitTest', flags.limitTest),
+    ...(flags.backend !== undefined ? { backend: flags.backend as BackendChoice } : {}),
+    ...number('emaDecay', flags.emaDecay),
+    ...(flags.threads === undefined ? { threads: defaultThreads() } : number('threads', flags.threads)),
+    augment: flags.augment,
+  };
+  return parseTrainingRequest(request, flagOf);
 }
 
 /** The course's test line: `Test set: Average loss: 0.0172, Accuracy: 9947/10000 (99.47%)`. */
@@ -95,24 +98,23 @@ export function registerTrainCommand(program: Command): void {
   program
     .command('train')
     .description('train an MNIST model offline on tfjs, epoch by epoch')
-    .requiredOption('--model <id>', 'model id (see "gradsheet models")')
-    .option('--epochs <n>', `epochs, 1 to ${TRAIN_LIMITS.maxEpochs} (default: the model's)`)
+    .option('--model <id>', `model id (see "gradsheet models"; default: ${DEFAULT_MODEL_ID})`)
+    .option('--epochs <n>', `epochs, ${numberHint(REQUEST_LIMITS.training.epochs)} (default: the model's)`)
     .option('--batch-size <n>', "images per batch (default: the model's)")
     .option('--optimizer <name>', `${OPTIMIZERS.join(' | ')} (default: the model's)`)
     .option('--lr <x>', "learning rate; the peak rate for onecycle (default: the model's)")
     .option('--schedule <name>', `${SCHEDULES.join(' | ')} (default: the model's)`)
     .option('--seed <n>', 'seed for weights, shuffling, augmentation and dropout', '1')
-    .option('--limit-train <n>', 'train on the first N of the 60,000 training images')
-    .option('--limit-test <n>', 'test on the first N of the 10,000 test images')
+    .option('--limit-train <n>', `train on the first N of the ${REQUEST_LIMITS.training.limitTrain.max.toLocaleString('en-US')} training images`)
+    .option('--limit-test <n>', `test on the first N of the ${REQUEST_LIMITS.training.limitTest.max.toLocaleString('en-US')} test images`)
     .option('--backend <name>', BACKENDS.join(' | '), 'auto')
     .option('--run-dir <dir>', 'where to keep config, metrics.jsonl and weights (default: runs/<model>-<time>)')
-    .option('--threads <n>', `replicas training in parallel on their own threads (default: one per core, up to 4; at most ${TRAIN_LIMITS.maxThreads})`)
+    .option('--threads <n>', `replicas training in parallel on their own threads (default: one per core, up to 4; at most ${REQUEST_LIMITS.training.threads.max})`)
     .option('--ema-decay <x>', "evaluate and keep a moving average of the weights with this decay, 0 for the weights as trained (default: the model's)")
     .option('--no-augment', 'train without random rotation and affine augmentation')
     .option('--json', 'print one JSON object per epoch on stdout and nothing else')
     .action(async (flags: TrainFlags) => {
-      const spec = getModel(flags.model);
-      const config = resolveTrainConfig(trainRequestFromFlags(flags), spec);
+      const { config, spec } = trainingRunFromFlags(flags);
       const runDir = resolve(flags.runDir ?? defaultRunDir(spec.id));
       const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
       const bar = epochBar();

@@ -1,5 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { BACKENDS, OPTIMIZERS, RUN_ID_PATTERN, RUN_STATES, SCHEDULES, TRAIN_LIMITS } from '@gradsheet/shared';
+import {
+  CREATE_RUN_FIELDS,
+  DESIGN_LIMITS,
+  MODEL_ID_PATTERN,
+  REQUEST_LIMITS,
+  RUN_ID_PATTERN,
+  RUN_STATES,
+  type FieldRule,
+  type TrainingField,
+} from '@gradsheet/shared';
 
 /**
  * JSON schemas: request schemas are checked by Fastify's Ajv (which this service
@@ -106,22 +115,43 @@ export const runIdParams = {
   properties: { runId: { type: 'string', pattern: RUN_ID_PATTERN } },
 } as const;
 
-/** `POST /api/runs`: what a learner chooses; resolveTrainConfig checks the rest. */
+/** A request field's rule from REQUEST_LIMITS as a JSON schema, so Ajv refuses what the parser would. */
+export function schemaOf(rule: FieldRule): Record<string, unknown> {
+  switch (rule.kind) {
+    case 'number':
+      return {
+        type: rule.integer ? 'integer' : 'number',
+        [rule.above ? 'exclusiveMinimum' : 'minimum']: rule.min,
+        [rule.below ? 'exclusiveMaximum' : 'maximum']: rule.max,
+      };
+    case 'list':
+      return { type: 'array', items: schemaOf(rule.item), minItems: rule.minItems, maxItems: rule.maxItems };
+    case 'choice':
+      return { type: 'string', enum: [...rule.values] };
+    case 'boolean':
+      return { type: 'boolean' };
+  }
+}
+
+/** The two fields that name the model: an id, or a design that parseModelSpec checks field by field. */
+const MODEL_FIELDS: Partial<Record<TrainingField, Record<string, unknown>>> = {
+  model: { type: 'string', minLength: 1, maxLength: DESIGN_LIMITS.maxIdLength, pattern: MODEL_ID_PATTERN },
+  modelSpec: { type: 'object' },
+};
+
+const trainingField = (field: TrainingField) => MODEL_FIELDS[field] ?? schemaOf(REQUEST_LIMITS.training[field as keyof typeof REQUEST_LIMITS.training]);
+
+/** `POST /api/runs`: what a learner chooses, by REQUEST_LIMITS; parseTrainingRequest checks the rest (the model, the cross-field rules). */
 export const createRunBody = {
   type: 'object',
   additionalProperties: false,
-  required: ['model', 'epochs', 'batchSize', 'optimizer', 'lr', 'schedule', 'seed'],
-  properties: {
-    model: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$' },
-    epochs: { type: 'integer', minimum: 1, maximum: TRAIN_LIMITS.maxEpochs },
-    batchSize: { type: 'integer', minimum: 1, maximum: TRAIN_LIMITS.maxBatchSize },
-    optimizer: { type: 'string', enum: OPTIMIZERS },
-    lr: { type: 'number', exclusiveMinimum: 0, maximum: TRAIN_LIMITS.maxLearningRate },
-    schedule: { type: 'string', enum: SCHEDULES },
-    seed: { type: 'integer', minimum: 0, maximum: TRAIN_LIMITS.maxSeed },
-    limitTrain: { type: 'integer', minimum: 1, maximum: 60_000 },
-    limitTest: { type: 'integer', minimum: 1, maximum: 10_000 },
-    backend: { type: 'string', enum: BACKENDS },
-    emaDecay: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
-  },
-} as const;
+  required: [...CREATE_RUN_FIELDS.required],
+  properties: Object.fromEntries([...CREATE_RUN_FIELDS.required, ...CREATE_RUN_FIELDS.optional].map((field) => [field, trainingField(field)])),
+};
+
+/** `POST /api/backprop.xlsx`: every field by REQUEST_LIMITS, each optional. */
+export const backpropWorkbookBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: Object.fromEntries(Object.entries(REQUEST_LIMITS.backprop).map(([field, rule]) => [field, schemaOf(rule)])),
+};

@@ -16,7 +16,7 @@ import {
   type SubmissionValues,
   type Weights,
 } from '@gradsheet/shared';
-import { SubmissionError } from './submission-errors.js';
+import { submissionError } from './submission-errors.js';
 
 /**
  * Finds a submission's cells by their labels, not their addresses: the Backprop
@@ -48,7 +48,7 @@ export async function readSubmission(xlsx: Buffer, steps: number): Promise<ReadS
   try {
     await workbook.xlsx.load(xlsx as unknown as ExcelJS.Buffer);
   } catch (error) {
-    throw new SubmissionError('UNREADABLE', `could not be read as a workbook (${error instanceof Error ? error.message : String(error)})`);
+    throw submissionError('SUBMISSION_UNREADABLE', `could not be read as a workbook (${error instanceof Error ? error.message : String(error)})`);
   }
   const table = findStepTable(workbook);
   const { parameters, claimedId } = readParameters(workbook);
@@ -149,12 +149,12 @@ function findStepTable(workbook: ExcelJS.Workbook): StepTable {
       }
       const missing = ANSWER_QUANTITIES.filter((q) => !colOf.has(q));
       if (missing.length > 0) {
-        throw new SubmissionError('NOT_AN_EXERCISE', `its step table on "${sheet.name}" lacks the column${missing.length > 1 ? 's' : ''} ${missing.map(headerOf).join(', ')}`);
+        throw submissionError('SUBMISSION_NOT_AN_EXERCISE', `its step table on "${sheet.name}" lacks the column${missing.length > 1 ? 's' : ''} ${missing.map(headerOf).join(', ')}`);
       }
       return { sheet, colOf, rowOfStep };
     }
   }
-  throw new SubmissionError('NOT_AN_EXERCISE', `is not a GradSheet exercise: no sheet has the step table's headers (${required.join(', ')})`);
+  throw submissionError('SUBMISSION_NOT_AN_EXERCISE', `is not a GradSheet exercise: no sheet has the step table's headers (${required.join(', ')})`);
 }
 
 function readParameters(workbook: ExcelJS.Workbook): { parameters: BackpropParameters; claimedId: string | null } {
@@ -186,7 +186,7 @@ function readParameters(workbook: ExcelJS.Workbook): { parameters: BackpropParam
     }
     return { parameters: found, claimedId: textRightOf(sheet, labels.get(STUDENT_LABELS.id)) };
   }
-  throw new SubmissionError('NOT_AN_EXERCISE', `is not a GradSheet exercise: ${firstProblem}`);
+  throw submissionError('SUBMISSION_NOT_AN_EXERCISE', `is not a GradSheet exercise: ${firstProblem}`);
 }
 
 /** The first text or number to the right of a label, as text. */

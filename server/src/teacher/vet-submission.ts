@@ -2,12 +2,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import JSZip from 'jszip';
 import yauzl from 'yauzl';
-import { SubmissionError } from './submission-errors.js';
+import type { GradSheetError } from '@gradsheet/shared';
+import { submissionError } from './submission-errors.js';
 import { formatBytes, SUBMISSION_LIMITS as LIMITS } from './submission-limits.js';
 
 /**
  * Reads a submitted file defensively and returns its parts, or throws a
- * SubmissionError saying why it is refused. Everything that can be judged from the
+ * submission error (a SUBMISSION_* code) saying why it is refused. Everything that can be judged from the
  * zip's central directory (names, counts, declared sizes) is judged before any
  * part is inflated; yauzl then inflates each part and stops it at its declared
  * size, so a package that lies about its sizes cannot inflate past them either.
@@ -26,20 +27,20 @@ export interface VettedPackage {
 export async function vetSubmission(path: string): Promise<VettedPackage> {
   const extension = extname(path).toLowerCase();
   if (extension === '.xlsm' || extension === '.xltm' || extension === '.xlsb') {
-    throw new SubmissionError('MACROS', `a macro-enabled workbook (${extension}) is refused: save it as an .xlsx workbook`);
+    throw submissionError('SUBMISSION_MACROS', `a macro-enabled workbook (${extension}) is refused: save it as an .xlsx workbook`);
   }
   const info = await stat(path).catch(() => null);
-  if (!info) throw new SubmissionError('UNREADABLE', 'does not exist');
-  if (!info.isFile()) throw new SubmissionError('UNREADABLE', 'is not a file');
+  if (!info) throw submissionError('SUBMISSION_UNREADABLE', 'does not exist');
+  if (!info.isFile()) throw submissionError('SUBMISSION_UNREADABLE', 'is not a file');
   if (info.size > LIMITS.fileBytes) {
-    throw new SubmissionError('TOO_LARGE', `is ${formatBytes(info.size)}; a submission may be at most ${formatBytes(LIMITS.fileBytes)}`);
+    throw submissionError('SUBMISSION_TOO_LARGE', `is ${formatBytes(info.size)}; a submission may be at most ${formatBytes(LIMITS.fileBytes)}`);
   }
   const bytes = await readFile(path);
   if (bytes.subarray(0, 4).equals(OLE_MAGIC)) {
-    throw new SubmissionError('NOT_XLSX', 'is an Excel 97–2003 (.xls) file or another OLE document: save it as an .xlsx workbook');
+    throw submissionError('SUBMISSION_NOT_XLSX', 'is an Excel 97–2003 (.xls) file or another OLE document: save it as an .xlsx workbook');
   }
-  if (!bytes.subarray(0, 4).equals(ZIP_MAGIC)) throw new SubmissionError('NOT_XLSX', 'is not an .xlsx workbook (it is not a zip package)');
-  if (extension !== '.xlsx') throw new SubmissionError('NOT_XLSX', `has the extension "${extension || '(none)'}"; submissions must be .xlsx workbooks`);
+  if (!bytes.subarray(0, 4).equals(ZIP_MAGIC)) throw submissionError('SUBMISSION_NOT_XLSX', 'is not an .xlsx workbook (it is not a zip package)');
+  if (extension !== '.xlsx') throw submissionError('SUBMISSION_NOT_XLSX', `has the extension "${extension || '(none)'}"; submissions must be .xlsx workbooks`);
 
   const zip = await openZip(bytes);
   try {
@@ -71,7 +72,7 @@ export async function packageOf(vetted: VettedPackage): Promise<Buffer> {
 function openZip(bytes: Buffer): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(bytes, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (error, zip) => {
-      if (error || !zip) reject(new SubmissionError('CORRUPT_PACKAGE', `is a damaged zip package (${error?.message ?? 'unreadable'})`));
+      if (error || !zip) reject(submissionError('SUBMISSION_CORRUPT', `is a damaged zip package (${error?.message ?? 'unreadable'})`));
       else resolve(zip);
     });
   });
@@ -79,7 +80,7 @@ function openZip(bytes: Buffer): Promise<yauzl.ZipFile> {
 
 function centralDirectory(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
   if (zip.entryCount > LIMITS.entries) {
-    return Promise.reject(new SubmissionError('ZIP_BOMB', `holds ${zip.entryCount} parts; a workbook may hold at most ${LIMITS.entries}`));
+    return Promise.reject(submissionError('SUBMISSION_ZIP_BOMB', `holds ${zip.entryCount} parts; a workbook may hold at most ${LIMITS.entries}`));
   }
   return new Promise((resolve, reject) => {
     const entries: yauzl.Entry[] = [];
@@ -88,7 +89,7 @@ function centralDirectory(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
       zip.readEntry();
     });
     zip.on('end', () => resolve(entries));
-    zip.on('error', (error: Error) => reject(new SubmissionError('CORRUPT_PACKAGE', `is a damaged zip package (${error.message})`)));
+    zip.on('error', (error: Error) => reject(submissionError('SUBMISSION_CORRUPT', `is a damaged zip package (${error.message})`)));
     zip.readEntry();
   });
 }
@@ -96,13 +97,13 @@ function centralDirectory(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
 function checkNames(entries: readonly yauzl.Entry[]): void {
   const names = entries.map((e) => e.fileName);
   if (names.some((n) => /(^|\/)vbaProject\.bin$/i.test(n))) {
-    throw new SubmissionError('MACROS', 'contains macros (a VBA project): save it as a plain .xlsx workbook without macros');
+    throw submissionError('SUBMISSION_MACROS', 'contains macros (a VBA project): save it as a plain .xlsx workbook without macros');
   }
   if (names.some((n) => /^xl\/externalLinks\//i.test(n))) {
-    throw new SubmissionError('EXTERNAL_LINKS', 'links to other workbooks (external links): copy the values in instead, or break the links, and submit again');
+    throw submissionError('SUBMISSION_EXTERNAL_LINKS', 'links to other workbooks (external links): copy the values in instead, or break the links, and submit again');
   }
   if (!names.includes('[Content_Types].xml') || !names.some((n) => /^xl\/workbook\.xml$/i.test(n))) {
-    throw new SubmissionError('NOT_XLSX', 'is a zip package but not an .xlsx workbook (no xl/workbook.xml)');
+    throw submissionError('SUBMISSION_NOT_XLSX', 'is a zip package but not an .xlsx workbook (no xl/workbook.xml)');
   }
 }
 
@@ -110,15 +111,15 @@ function checkDeclaredSizes(entries: readonly yauzl.Entry[]): void {
   let total = 0;
   for (const entry of entries) {
     if (entry.uncompressedSize > LIMITS.entryBytes) {
-      throw new SubmissionError(
-        'ZIP_BOMB',
+      throw submissionError(
+        'SUBMISSION_ZIP_BOMB',
         `would inflate ${entry.fileName} to ${formatBytes(entry.uncompressedSize)} from ${formatBytes(entry.compressedSize)}; a part may be at most ${formatBytes(LIMITS.entryBytes)}`,
       );
     }
     total += entry.uncompressedSize;
   }
   if (total > LIMITS.totalBytes) {
-    throw new SubmissionError('ZIP_BOMB', `would inflate to ${formatBytes(total)}; a workbook may be at most ${formatBytes(LIMITS.totalBytes)} once inflated`);
+    throw submissionError('SUBMISSION_ZIP_BOMB', `would inflate to ${formatBytes(total)}; a workbook may be at most ${formatBytes(LIMITS.totalBytes)} once inflated`);
   }
 }
 
@@ -150,7 +151,7 @@ function checkDimension(part: string, head: string): void {
   if (!match) return;
   const rows = Number(match[4] ?? match[2]);
   if (rows > LIMITS.sheetRows) {
-    throw new SubmissionError('SHEET_TOO_LARGE', `has a sheet (${part}) of ${rows.toLocaleString('en-US')} rows; a sheet may have at most ${LIMITS.sheetRows.toLocaleString('en-US')}`);
+    throw submissionError('SUBMISSION_SHEET_TOO_LARGE', `has a sheet (${part}) of ${rows.toLocaleString('en-US')} rows; a sheet may have at most ${LIMITS.sheetRows.toLocaleString('en-US')}`);
   }
 }
 
@@ -165,13 +166,13 @@ async function inflate(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Buffer> 
   return Buffer.concat(chunks);
 }
 
-function inflateError(entry: yauzl.Entry, error: unknown): SubmissionError {
+function inflateError(entry: yauzl.Entry, error: unknown): GradSheetError {
   const message = error instanceof Error ? error.message : String(error);
   // yauzl stops a part that inflates past the size its central directory declares.
   if (/too many bytes/i.test(message)) {
-    return new SubmissionError('ZIP_BOMB', `inflates ${entry.fileName} past the ${formatBytes(entry.uncompressedSize)} it declares; refused`);
+    return submissionError('SUBMISSION_ZIP_BOMB', `inflates ${entry.fileName} past the ${formatBytes(entry.uncompressedSize)} it declares; refused`);
   }
-  return new SubmissionError('CORRUPT_PACKAGE', `is a damaged zip package (${entry.fileName}: ${message})`);
+  return submissionError('SUBMISSION_CORRUPT', `is a damaged zip package (${entry.fileName}: ${message})`);
 }
 
 function openStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<NodeJS.ReadableStream & { destroy(): void }> {
@@ -186,16 +187,16 @@ function openStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<NodeJS.Read
 /** Checks that need the inflated parts: the declared kind of workbook, and sheets without a dimension. */
 function checkContent(parts: ReadonlyMap<string, Buffer>): void {
   const types = parts.get('[Content_Types].xml')?.toString('utf8') ?? '';
-  if (/macroEnabled/i.test(types)) throw new SubmissionError('MACROS', 'is a macro-enabled workbook (.xlsm content): save it as a plain .xlsx workbook');
+  if (/macroEnabled/i.test(types)) throw submissionError('SUBMISSION_MACROS', 'is a macro-enabled workbook (.xlsm content): save it as a plain .xlsx workbook');
   if (/externalLink\+xml/i.test(types)) {
-    throw new SubmissionError('EXTERNAL_LINKS', 'links to other workbooks (external links): copy the values in instead, or break the links, and submit again');
+    throw submissionError('SUBMISSION_EXTERNAL_LINKS', 'links to other workbooks (external links): copy the values in instead, or break the links, and submit again');
   }
   for (const [name, data] of parts) {
     if (!isWorksheet(name)) continue;
     let rows = 0;
     for (let at = data.indexOf('<row'); at !== -1; at = data.indexOf('<row', at + 4)) {
       if (++rows > LIMITS.sheetRows) {
-        throw new SubmissionError('SHEET_TOO_LARGE', `has a sheet (${name}) of more than ${LIMITS.sheetRows.toLocaleString('en-US')} rows`);
+        throw submissionError('SUBMISSION_SHEET_TOO_LARGE', `has a sheet (${name}) of more than ${LIMITS.sheetRows.toLocaleString('en-US')} rows`);
       }
     }
   }

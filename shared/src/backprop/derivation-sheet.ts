@@ -1,3 +1,4 @@
+import { assertState } from '../errors.js';
 import { a1 } from '../workbook/addresses.js';
 import { r1c1ToA1 } from '../workbook/r1c1.js';
 import type { PlanCell, SheetPlan } from '../workbook/plan.js';
@@ -29,7 +30,7 @@ type Section = readonly [title: string, lines: readonly DerivationLine[]];
 
 function stepLine(col: number, row: number, record: StepRecord): DerivationLine {
   const column = STEP_COLUMNS[col];
-  if (!column?.formulaR1C1) throw new RangeError(`column ${col} of the step table has no formula`);
+  assertState(column?.formulaR1C1, `column ${col} of the step table has a formula`);
   return {
     quantity: column.header,
     math: column.math,

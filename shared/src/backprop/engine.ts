@@ -1,3 +1,4 @@
+import { assertState } from '../errors.js';
 import type { Pair, Weights } from './parameters.js';
 
 /**
@@ -79,7 +80,7 @@ export function gradientRule(k: number, v: NetworkValues): number {
     case 8:
       return (aO2 - t2) * aO2 * (1 - aO2) * aH2;
     default:
-      throw new RangeError(`there are eight weights; asked for w${k}`);
+      assertState(false, `there are eight weights; asked for w${k}`);
   }
 }
 

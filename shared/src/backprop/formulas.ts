@@ -1,3 +1,5 @@
+import { assertState } from '../errors.js';
+
 /**
  * Excel formula text for each quantity of the network, written over "symbol
  * references" (a cell address or a defined name per symbol). The Backprop sheet,
@@ -69,7 +71,7 @@ export function gradientFormula(k: number, r: NetworkRefs): string {
     case 8:
       return `${d2}*${r.aH2}`;
     default:
-      throw new RangeError(`there are eight weights; asked for w${k}`);
+      assertState(false, `there are eight weights; asked for w${k}`);
   }
 }
 

@@ -4,7 +4,8 @@ import { comparisonRuns, comparisonRunsSheet, comparisonSheet } from './comparis
 import { derivationSheet } from './derivation-sheet.js';
 import { runBackprop } from './engine.js';
 import { parameterNames, parametersSheet } from './parameters-sheet.js';
-import { validateBackpropOptions, type BackpropWorkbookOptions } from './parameters.js';
+import type { BackpropWorkbookOptions } from './parameters.js';
+import { parseBackpropWorkbookRequest } from '../requests/backprop-workbook.js';
 import { stepsSheet } from './steps-sheet.js';
 import { BACKPROP_STYLES } from './styles.js';
 
@@ -14,7 +15,7 @@ import { BACKPROP_STYLES } from './styles.js';
  * engine's result as its cached value.
  */
 export function buildBackpropWorkbookPlan(input: BackpropWorkbookOptions): WorkbookPlan {
-  const options = validateBackpropOptions(input);
+  const options = parseBackpropWorkbookRequest(input);
   const records = runBackprop(options.initialWeights, options.inputs, options.targets, options.learningRate, options.steps);
   const runs = comparisonRuns(options);
   return validatePlan({

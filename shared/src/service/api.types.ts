@@ -14,9 +14,7 @@ export const FINAL_RUN_STATES: readonly RunState[] = ['done', 'failed', 'cancell
 /** Run ids are lowercase v4 UUIDs; anything else is refused before it can name a path. */
 export const RUN_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$';
 
-/** Body of `POST /api/runs`: the training settings a caller chooses. Unknown fields are refused. */
-export type CreateRunRequest = Pick<TrainConfig, 'model' | 'epochs' | 'batchSize' | 'optimizer' | 'lr' | 'schedule' | 'seed'> &
-  Partial<Pick<TrainConfig, 'limitTrain' | 'limitTest' | 'backend' | 'emaDecay'>>;
+/** The request bodies (`CreateRunRequest`, `BackpropWorkbookRequest`) and their parsers are in ../requests/. */
 
 export interface CreateRunResponse {
   readonly id: string;
@@ -72,6 +70,14 @@ export interface ModelListResponse {
 
 export interface ModelDetailResponse extends ModelListItem {
   readonly description: string;
+  readonly summary: ModelSummary;
+  /** The torchsummary-style table. */
+  readonly text: string;
+}
+
+/** `POST /api/models/check`: a design's summary, as the model detail gives a built-in model's. */
+export interface ModelCheckResponse {
+  readonly params: number;
   readonly summary: ModelSummary;
   /** The torchsummary-style table. */
   readonly text: string;

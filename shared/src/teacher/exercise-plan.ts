@@ -1,7 +1,8 @@
 import { runBackprop } from '../backprop/engine.js';
 import { PARAMETER_NAMES, SHEET_NAMES } from '../backprop/names.js';
 import { PARAMETER_ROWS, parameterNames, parametersSheet } from '../backprop/parameters-sheet.js';
-import { validateBackpropOptions, type BackpropParameters, type Pair, type Weights } from '../backprop/parameters.js';
+import type { BackpropParameters, Pair, Weights } from '../backprop/parameters.js';
+import { parseBackpropWorkbookRequest } from '../requests/backprop-workbook.js';
 import { STEP_COLUMNS } from '../backprop/step-table.js';
 import { stepsSheet } from '../backprop/steps-sheet.js';
 import { BACKPROP_STYLES, STYLE } from '../backprop/styles.js';
@@ -67,7 +68,7 @@ function instructionsSheet(steps: number): SheetPlan {
 
 export function buildExercisePlan(student: ExerciseStudent, parameters: BackpropParameters, stepsWanted: number): WorkbookPlan {
   const steps = checkExerciseSteps(stepsWanted);
-  const options = validateBackpropOptions({ ...parameters, steps, comparisonLearningRates: [parameters.learningRate] });
+  const options = parseBackpropWorkbookRequest({ ...parameters, steps, comparisonLearningRates: [parameters.learningRate] });
   // Used only for the step numbers, the given step-0 weights and the chart's extent.
   const records = runBackprop(options.initialWeights, options.inputs, options.targets, options.learningRate, steps);
   const label = (value: string): PlanCell => ({ value, style: STYLE.label });

@@ -1,4 +1,5 @@
-import { validateBackpropOptions, type BackpropParameters, type Pair, type Weights } from '../backprop/parameters.js';
+import type { BackpropParameters, Pair, Weights } from '../backprop/parameters.js';
+import { parseBackpropWorkbookRequest } from '../requests/backprop-workbook.js';
 import { invalidInput } from '../errors.js';
 
 /**
@@ -65,10 +66,12 @@ export function parseTeacherKey(data: unknown): TeacherKey {
     if (seen.has(s.id)) throw invalidInput(`student id "${s.id}" appears twice in the key`);
     seen.add(s.id);
     const p = record(s.parameters, `the parameters of student "${s.id}"`);
-    const checked = validateBackpropOptions({
+    // The parser fills what is left out with the course's values; a key must hold every value itself.
+    if (typeof p.learningRate !== 'number') throw invalidInput(`learningRate of "${s.id}" must be a number`);
+    const checked = parseBackpropWorkbookRequest({
       steps,
       comparisonLearningRates: [1],
-      learningRate: p.learningRate as number,
+      learningRate: p.learningRate,
       inputs: numbers(p.inputs, 2, `inputs of "${s.id}"`) as unknown as Pair,
       targets: numbers(p.targets, 2, `targets of "${s.id}"`) as unknown as Pair,
       initialWeights: numbers(p.initialWeights, 8, `initialWeights of "${s.id}"`) as unknown as Weights,

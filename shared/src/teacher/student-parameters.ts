@@ -1,6 +1,6 @@
 import { forwardBackward } from '../backprop/engine.js';
 import { DEFAULT_BACKPROP_PARAMETERS, type BackpropParameters, type Pair, type Weights } from '../backprop/parameters.js';
-import { invalidInput } from '../errors.js';
+import { assertState, invalidInput } from '../errors.js';
 import { seededRandom, uniform, type Random } from '../random.js';
 
 /**
@@ -80,7 +80,8 @@ export function rosterParameters(seed: number, studentIds: readonly string[]): M
       const next = candidate(seed, id, attempt);
       if (isSensible(next) && !taken.has(parameterFingerprint(next))) parameters = next;
     }
-    if (!parameters) throw new Error(`no distinct parameters found for student "${id}" in ${MAX_ATTEMPTS} attempts`);
+    // Parameters are drawn from a space of billions: a clash every attempt cannot happen.
+    assertState(parameters, `distinct parameters for student "${id}" within ${MAX_ATTEMPTS} attempts`);
     taken.add(parameterFingerprint(parameters));
     result.set(id, parameters);
   }

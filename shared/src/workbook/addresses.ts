@@ -1,8 +1,9 @@
 import type { CellPosition, RangeRef } from './plan.js';
+import { GradSheetError } from '../errors.js';
 
 /** Zero-based column index → letters: 0 → "A", 25 → "Z", 26 → "AA". */
 export function columnLetters(col: number): string {
-  if (!Number.isInteger(col) || col < 0) throw new RangeError(`column index must be a non-negative integer, got ${col}`);
+  if (!Number.isInteger(col) || col < 0) throw new GradSheetError('INVALID_PLAN', `column index must be a non-negative integer, got ${col}`);
   let letters = '';
   let rest = col + 1;
   while (rest > 0) {

@@ -1,5 +1,6 @@
 import { a1, columnLetters } from './addresses.js';
 import type { CellPosition } from './plan.js';
+import { GradSheetError } from '../errors.js';
 
 /**
  * R1C1 references, the notation in which a filled-down formula is the same text
@@ -40,6 +41,6 @@ function toA1(row: string | undefined, col: string | undefined, at: CellPosition
   };
   const r = resolve(row, at.row);
   const c = resolve(col, at.col);
-  if (r.index < 0 || c.index < 0) throw new RangeError(`R1C1 reference leaves the sheet from ${columnLetters(at.col)}${at.row + 1}`);
+  if (r.index < 0 || c.index < 0) throw new GradSheetError('INVALID_PLAN', `R1C1 reference leaves the sheet from ${columnLetters(at.col)}${at.row + 1}`);
   return a1({ row: r.index, col: c.index }, { row: r.absolute, col: c.absolute });
 }

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import type { BackendChoice, ModelSpec, Random } from '@gradsheet/shared';
+import { assertState, type BackendChoice, type ModelSpec, type Random } from '@gradsheet/shared';
 import { computeGradients, PIXELS, readAllWeights, writeAllWeights } from '../replica.js';
 import type { FromReplica, ToReplica } from './messages.js';
 
@@ -110,7 +110,7 @@ export class ParallelStepper implements Stepper {
         labels: labels.slice(from, to),
         dropoutSeed: Math.floor(this.random() * 2 ** 31),
       });
-      if (reply.type !== 'stepped') throw new Error('training worker answered out of turn');
+      assertState(reply.type === 'stepped', 'a training worker answers a step with its gradients');
       return reply;
     });
     const ownFrom = (replicas - 1) * shareSize;

@@ -4,14 +4,14 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type * as tf from '@tensorflow/tfjs';
-import { seededRandom } from '@gradsheet/shared';
+import { assertState, seededRandom } from '@gradsheet/shared';
 import { selectBackend } from '../backend/select-backend.js';
 import { buildModel } from '../build-model.js';
 import { computeGradients, readAllWeights, writeAllWeights } from '../replica.js';
 import type { FromReplica, ToReplica } from './messages.js';
 
 const port = parentPort;
-if (!port) throw new Error('replica-worker must run as a worker thread');
+assertState(port, 'replica-worker runs as a worker thread');
 
 let model: tf.LayersModel | null = null;
 let dropout = seededRandom(0);
@@ -32,7 +32,7 @@ async function handle(message: ToReplica): Promise<void> {
     reply({ type: 'ready' });
     return;
   }
-  if (!model) throw new Error('replica worker received a step before init');
+  assertState(model, 'a replica is initialised before its first step');
   writeAllWeights(model, message.weights);
   dropout = seededRandom(message.dropoutSeed);
   const result = await computeGradients(model, message.inputs, message.labels);

@@ -1,6 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { MODEL_ZOO, countParams, modelIds, summarizeModel, summaryText, type ModelDetailResponse, type ModelListResponse } from '@gradsheet/shared';
-import { SERVICE_ERRORS } from '../errors.js';
+import {
+  MODEL_ZOO,
+  countParams,
+  getModel,
+  parseModelSpec,
+  summarizeModel,
+  summaryText,
+  type ModelCheckResponse,
+  type ModelDetailResponse,
+  type ModelListResponse,
+} from '@gradsheet/shared';
 import { errorResponses } from '../schemas.js';
 
 const modelItem = {
@@ -21,7 +30,17 @@ const summaryRow = {
   },
 } as const;
 
-/** The model zoo: what can be trained, with torchsummary-style summaries. */
+const summarySchema = {
+  type: 'object',
+  properties: {
+    rows: { type: 'array', items: summaryRow },
+    totalParams: { type: 'integer' },
+    trainableParams: { type: 'integer' },
+    nonTrainableParams: { type: 'integer' },
+  },
+} as const;
+
+/** The model zoo: what can be trained, with torchsummary-style summaries; and the check of a design. */
 export const modelRoutes: FastifyPluginAsync = async (app) => {
   app.get(
     '/models',
@@ -48,15 +67,7 @@ export const modelRoutes: FastifyPluginAsync = async (app) => {
             properties: {
               ...modelItem.properties,
               description: { type: 'string' },
-              summary: {
-                type: 'object',
-                properties: {
-                  rows: { type: 'array', items: summaryRow },
-                  totalParams: { type: 'integer' },
-                  trainableParams: { type: 'integer' },
-                  nonTrainableParams: { type: 'integer' },
-                },
-              },
+              summary: summarySchema,
               text: { type: 'string' },
             },
           },
@@ -65,10 +76,32 @@ export const modelRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request): Promise<ModelDetailResponse> => {
-      const model = MODEL_ZOO.find((candidate) => candidate.id === request.params.modelId);
-      if (!model) throw new SERVICE_ERRORS.GS_ERR_UNKNOWN_MODEL(request.params.modelId, modelIds().join(', '));
+      const model = getModel(request.params.modelId);
       const summary = summarizeModel(model);
       return { id: model.id, title: model.title, params: summary.totalParams, description: model.description, summary, text: summaryText(model) };
+    },
+  );
+
+  app.post<{ Body: unknown }>(
+    '/models/check',
+    {
+      schema: {
+        body: { type: 'object' },
+        response: {
+          200: {
+            type: 'object',
+            required: ['params', 'summary', 'text'],
+            properties: { params: { type: 'integer' }, summary: summarySchema, text: { type: 'string' } },
+          },
+          ...errorResponses(413, 415),
+        },
+      },
+    },
+    async (request): Promise<ModelCheckResponse> => {
+      // parseModelSpec is the one check of a design: a design it refuses is GS_ERR_INVALID_MODEL naming the layer.
+      const spec = parseModelSpec(request.body);
+      const summary = summarizeModel(spec);
+      return { params: summary.totalParams, summary, text: summaryText(spec) };
     },
   );
 };

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { getModel, resolveTrainConfig, type CreateRunRequest, type CreateRunResponse, type RunListResponse, type RunView } from '@gradsheet/shared';
+import { parseTrainingRequest, type CreateRunRequest, type CreateRunResponse, type RunListResponse, type RunView } from '@gradsheet/shared';
 import type { RunManager } from '../run-manager.js';
 import { REF, createRunBody, errorResponses, runIdParams } from '../schemas.js';
 
@@ -24,13 +24,12 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, { run
     {
       schema: {
         body: createRunBody,
-        response: { 201: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } }, ...errorResponses(413, 415) },
+        response: { 201: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } }, ...errorResponses(404, 413, 415) },
       },
     },
     async (request, reply): Promise<CreateRunResponse> => {
-      // The schema has checked types and bounds; the model's defaults and the cross-field rules come from here.
-      const spec = getModel(request.body.model);
-      const config = resolveTrainConfig({ ...request.body, threads }, spec);
+      // The schema (built from the same limits) has refused wrong types and bounds; the parser adds the model and the cross-field rules.
+      const { config, spec } = parseTrainingRequest({ ...request.body, threads }, (field) => `body.${field}`);
       const run = await runs.create(config, spec);
       reply.code(201).header('location', `/api/runs/${run.id}`);
       return { id: run.id };
