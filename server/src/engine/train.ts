@@ -76,7 +76,7 @@ export async function trainModel(
       };
       let next = batchAt(0);
       for (let batch = 0; batch < batches; batch++) {
-        if (hooks.signal?.aborted) throw hooks.signal.reason ?? new Error('training was cancelled');
+        hooks.signal?.throwIfAborted();
         lr = learningRateAt(schedule, epoch, batch);
         setLearningRate(optimizer, lr);
         const { inputs, labels } = next;

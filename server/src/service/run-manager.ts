@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   FINAL_RUN_STATES,
+  GradSheetError,
   type EpochMetrics,
   type RunDoneEvent,
   type RunProgress,
@@ -11,7 +12,6 @@ import {
   type TrainConfig,
 } from '@gradsheet/shared';
 import type { RunDirectory } from '../engine/run-directory.js';
-import { SERVICE_ERRORS } from './errors.js';
 import { hidePaths } from './hide-paths.js';
 import type { RunRecord, RunStore } from './run-store.js';
 import { startTrainingJob, type TrainingJob } from './training-job.js';
@@ -135,7 +135,7 @@ export class RunManager {
       this.active.job?.cancel();
       await this.active.finished;
     } else {
-      throw new SERVICE_ERRORS.GS_ERR_RUN_NOT_CANCELLABLE(id, state);
+      throw new GradSheetError('RUN_STATE', `run ${id} is ${state}; only a queued or running run can be cancelled`, { action: 'cancel', state });
     }
     return this.view(id);
   }
@@ -143,7 +143,7 @@ export class RunManager {
   /** Queues an interrupted run again; it continues from its last completed epoch. */
   async resume(id: string): Promise<RunView> {
     const { state } = this.entry(id).record;
-    if (state !== 'interrupted') throw new SERVICE_ERRORS.GS_ERR_RUN_NOT_RESUMABLE(id, state);
+    if (state !== 'interrupted') throw new GradSheetError('RUN_STATE', `run ${id} is ${state}; only an interrupted run can be resumed`, { action: 'resume', state });
     await this.setState(id, 'queued');
     this.queue.push(id);
     this.pump();
@@ -170,7 +170,7 @@ export class RunManager {
 
   private entry(id: string): RunEntry {
     const entry = this.runs.get(id);
-    if (!entry) throw new SERVICE_ERRORS.GS_ERR_UNKNOWN_RUN(id);
+    if (!entry) throw new GradSheetError('UNKNOWN_RUN', `there is no run ${id}`);
     return entry;
   }
 

@@ -5,7 +5,7 @@
  */
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { PROGRESS_INTERVAL_MS, GradSheetError, assertState } from '@gradsheet/shared';
+import { PROGRESS_INTERVAL_MS, assertState } from '@gradsheet/shared';
 import { RunDirectory } from '../engine/run-directory.js';
 import { trainRun } from '../engine/run-training.js';
 import type { FromTrainingWorker, ToTrainingWorker, TrainingJobInput } from './worker-messages.js';
@@ -28,7 +28,7 @@ if (process.platform === 'linux') {
 }
 const cancel = new AbortController();
 port.on('message', (message: ToTrainingWorker) => {
-  if (message.type === 'cancel') cancel.abort(new GradSheetError('RUN_STATE', 'the run was cancelled'));
+  if (message.type === 'cancel') cancel.abort();
 });
 
 // Throttled at the source: at most one progress message per interval leaves this thread.

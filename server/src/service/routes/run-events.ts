@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { FINAL_RUN_STATES, RUN_EVENTS, type RunDoneEvent } from '@gradsheet/shared';
-import { SERVICE_ERRORS } from '../errors.js';
 import type { RunEvent, RunManager } from '../run-manager.js';
 import { errorResponses, runIdParams } from '../schemas.js';
 import { SSE_HEARTBEAT, SSE_RETRY, sseEvent } from '../sse.js';
@@ -38,7 +37,8 @@ export const runEventRoutes: FastifyPluginAsync<RunEventsOptions> = async (app, 
     },
     async (request, reply) => {
       const { runId } = request.params;
-      if (!runs.has(runId)) throw new SERVICE_ERRORS.GS_ERR_UNKNOWN_RUN(runId);
+      // Read before the hijack: an unknown run is answered as an error, not as a stream.
+      const now = runs.view(runId);
       let lastEpoch = Number(request.headers['last-event-id'] ?? request.query.lastEventId ?? 0);
 
       reply.hijack();
@@ -89,7 +89,6 @@ export const runEventRoutes: FastifyPluginAsync<RunEventsOptions> = async (app, 
       open.add(end);
       raw.on('close', end);
 
-      const now = runs.view(runId);
       send({ type: 'state', state: { id: runId, state: now.state, at: now.updatedAt, ...(now.error !== undefined ? { error: now.error } : {}) } });
       try {
         for (const metrics of await runs.folder(runId).readMetrics()) send({ type: 'epoch', metrics });
