@@ -1,3 +1,4 @@
+import { assertState } from '../errors.js';
 import { LAYER_FIELDS, LAYER_TYPE_ALIASES, LAYER_TYPES, type LayerField } from '../models/layer-types.js';
 import { DESIGN_LIMITS } from '../models/parse-spec.js';
 import type { LayerType } from '../models/spec.js';
@@ -96,7 +97,7 @@ const COLUMN_INDEX = new Map(COLUMN_DEFS.map((def, index) => [def.key, index]));
 /** Zero-based column of a key. */
 export function designerColumn(key: DesignerColumnKey): number {
   const index = COLUMN_INDEX.get(key);
-  if (index === undefined) throw new RangeError(`no designer column "${key}"`);
+  assertState(index !== undefined, `the designer has a column "${key}"`);
   return index;
 }
 
