@@ -42,6 +42,7 @@ export const PANE_SENTENCES: Record<GradSheetErrorCode, (error: GradSheetError) 
   SUBMISSION_UNREADABLE: own,
   UNKNOWN_RUN: own,
   RUN_STATE: own,
+  NO_WEIGHTS: own,
   NAMES_TAKEN: namesTakenSentence,
   WORKBOOK_PROTECTED: () =>
     'This workbook’s structure is protected, so GradSheet cannot add its sheets. Unprotect it (Review > Protect Workbook) or open a blank workbook, then try again.',

@@ -20,6 +20,7 @@ export const SERVICE_ERRORS = {
   GS_ERR_UNKNOWN_RUN: createError('GS_ERR_UNKNOWN_RUN', 'There is no run %s', 404),
   GS_ERR_RUN_NOT_CANCELLABLE: createError('GS_ERR_RUN_NOT_CANCELLABLE', 'Run %s is %s; only a queued or running run can be cancelled', 409),
   GS_ERR_RUN_NOT_RESUMABLE: createError('GS_ERR_RUN_NOT_RESUMABLE', 'Run %s is %s; only an interrupted run can be resumed', 409),
+  GS_ERR_RUN_HAS_NO_WEIGHTS: createError('GS_ERR_RUN_HAS_NO_WEIGHTS', 'The run has no final weights: %s', 409),
   GS_ERR_BODY_TOO_LARGE: createError('GS_ERR_BODY_TOO_LARGE', 'The body is larger than the limit of %d bytes', 413),
   GS_ERR_UNSUPPORTED_MEDIA_TYPE: createError('GS_ERR_UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json, not "%s"', 415),
   GS_ERR_INTERNAL: createError('GS_ERR_INTERNAL', 'The service failed: %s', 500),
@@ -63,6 +64,7 @@ export const SERVICE_ANSWERS: Record<GradSheetErrorCode, ServiceAnswer> = {
   UNKNOWN_RUN: own('GS_ERR_UNKNOWN_RUN'),
   // `details.action` says what was refused: cancelling or resuming.
   RUN_STATE: own((error) => (error.details?.action === 'resume' ? 'GS_ERR_RUN_NOT_RESUMABLE' : 'GS_ERR_RUN_NOT_CANCELLABLE')),
+  NO_WEIGHTS: own('GS_ERR_RUN_HAS_NO_WEIGHTS'),
   NAMES_TAKEN: internal,
   WORKBOOK_PROTECTED: internal,
   SHEET_GONE: internal,
