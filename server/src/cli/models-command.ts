@@ -24,7 +24,7 @@ export function registerModelsCommands(program: Command): void {
     .description('print a model\'s torchsummary-style table, with receptive fields; the last line is "Total params: N"')
     .requiredOption('--model <id>', `a built-in model id (see "gradsheet models"), e.g. ${DEFAULT_MODEL_ID}`)
     .action((flags: { model: string }) => {
-      // getModel throws GradSheetError INVALID_INPUT for an unknown id, which the CLI reports as bad input.
+      // getModel throws GradSheetError UNKNOWN_MODEL for an unknown id, which the CLI reports as bad input (exit 2).
       const text = summaryText(getModel(flags.model), { endAtTotal: true });
       process.stdout.write(`${text}\n`);
     });
