@@ -28,3 +28,26 @@ async function sheetPart(zip: JSZip, sheetName: string): Promise<string> {
   if (!target?.[1]) throw new Error(`no part for sheet ${sheetName}`);
   return target[1].startsWith('/') ? target[1].slice(1) : `xl/${target[1]}`;
 }
+
+/** Types text into a cell of a saved workbook (as an inline string), leaving the rest of the sheet alone. */
+export async function setCellText(xlsxPath: string, sheetName: string, address: string, text: string): Promise<void> {
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  await replaceCell(xlsxPath, sheetName, address, (attributes) => `<c r="${address}"${attributes} t="inlineStr"><is><t>${escaped}</t></is></c>`);
+}
+
+/** Empties a cell of a saved workbook, as pressing Delete would; its style stays. */
+export async function clearCell(xlsxPath: string, sheetName: string, address: string): Promise<void> {
+  await replaceCell(xlsxPath, sheetName, address, (attributes) => `<c r="${address}"${attributes}/>`);
+}
+
+async function replaceCell(xlsxPath: string, sheetName: string, address: string, cellXml: (attributes: string) => string): Promise<void> {
+  const zip = await JSZip.loadAsync(await readFile(xlsxPath));
+  const part = await sheetPart(zip, sheetName);
+  const xml = await zip.file(part)!.async('string');
+  const cell = new RegExp(`<c r="${address}"([^>]*?)(/>|>[\\s\\S]*?</c>)`);
+  const match = cell.exec(xml);
+  if (!match) throw new Error(`cell ${sheetName}!${address} not found`);
+  const attributes = (match[1] ?? '').replace(/\s+t="[^"]*"/, '');
+  zip.file(part, xml.replace(cell, cellXml(attributes)));
+  await writeFile(xlsxPath, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+}

@@ -298,9 +298,7 @@ function designerSheet(layers: readonly LayerSpec[], start: ModelSpec | undefine
       (field): ConditionalFormatPlan => ({
         kind: 'formula',
         range: layerColumn(field),
-        formula: `AND(${layerTypeCodesUsing(field)
-          .map((code) => `${codeRef}<>${code}`)
-          .join(',')})`,
+        formula: allOf(layerTypeCodesUsing(field).map((code) => `${codeRef}<>${code}`)),
         style: UNUSED,
       }),
     ),
@@ -322,6 +320,10 @@ function designerSheet(layers: readonly LayerSpec[], start: ModelSpec | undefine
     validations,
     conditionalFormats,
   };
+}
+
+function allOf(conditions: readonly string[]): string {
+  return conditions.length === 1 ? (conditions[0] as string) : `AND(${conditions.join(',')})`;
 }
 
 function isField(key: DesignerColumnKey): key is LayerField {
