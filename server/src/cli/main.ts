@@ -6,7 +6,6 @@ import { registerServeCommand } from './serve-command.js';
 import { registerTemplateCommand } from './template-command.js';
 import { registerGradeCommand } from './grade-command.js';
 import { registerDesignCommand } from './design-command.js';
-import { registerDesignCommand } from './design-command.js';
 import { EXIT_OK, EXIT_USAGE, exitStatusOf } from './exit-status.js';
 
 /**
@@ -24,7 +23,6 @@ export function buildProgram(setStatus: (status: number) => void = () => {}): Co
   registerServeCommand(program);
   registerTemplateCommand(program);
   registerGradeCommand(program, setStatus);
-  registerDesignCommand(program);
   registerDesignCommand(program);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ outputError: (text, write) => write(`gradsheet: ${text.replace(/^error: /, '')}`) });
