@@ -28,3 +28,4 @@ export * from './models/random-designs.js';
 export * from './requests/index.js';
 export * from './designer/index.js';
 export * from './analysis/analysis.types.js';
+export * from './analysis/digit-grid.js';

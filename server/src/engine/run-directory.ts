@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { GradSheetError, RUN_STATES, getModel, type EpochMetrics, type ModelSpec, type RunRecord, type TrainConfig } from '@gradsheet/shared';
+import { GradSheetError, RUN_STATES, getModel, type EpochMetrics, type ModelSpec, type RunAnalysis, type RunRecord, type TrainConfig } from '@gradsheet/shared';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { WeightsManifest } from './weights.js';
 
@@ -19,6 +19,8 @@ export const RUN_FILES = {
   /** One line per completed epoch. */
   metrics: 'metrics.jsonl',
   weights: (kind: WeightsKind) => ({ manifest: `weights-${kind}.json`, data: `weights-${kind}.bin` }),
+  /** What the final weights learned (RunAnalysis): written once the run is done, or later on demand. */
+  analysis: 'analysis.json',
   /** What folders written before run.json held the config had instead; read, never written. */
   legacyConfig: 'config.json',
 } as const;
@@ -183,6 +185,26 @@ export class RunDirectory {
   async keepCheckpointAsFinal(epoch: number): Promise<void> {
     await this.saveWeights('final', await this.loadWeights(`epoch-${epoch}`));
     await this.removeWeights(`epoch-${epoch}`);
+  }
+
+  /** The run's analysis, or undefined when none was written yet (a run from before analyses, or one not finished). */
+  async readAnalysis(): Promise<RunAnalysis | undefined> {
+    const raw = (await this.readJson(RUN_FILES.analysis)) as Partial<RunAnalysis> | undefined;
+    if (raw === undefined) return undefined;
+    const counts = raw.confusion?.counts;
+    const sound =
+      Array.isArray(counts) &&
+      counts.every((row) => Array.isArray(row) && row.every((n) => Number.isInteger(n))) &&
+      typeof raw.confusion?.total === 'number' &&
+      Array.isArray(raw.mistakes) &&
+      typeof raw.seconds === 'number';
+    if (!sound) throw new GradSheetError('INVALID_FILE', `${RUN_FILES.analysis} does not describe what a run learned`);
+    return raw as RunAnalysis;
+  }
+
+  /** Replaces analysis.json whole; compact, as it holds thousands of numbers. */
+  writeAnalysis(analysis: RunAnalysis): Promise<void> {
+    return writeFileAtomic(join(this.path, RUN_FILES.analysis), Buffer.from(`${JSON.stringify(analysis)}\n`));
   }
 
   private async readLegacyRecord(): Promise<RunRecord> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type * as tf from '@tensorflow/tfjs';
 import { GradSheetError, type EpochMetrics, type ModelSpec, type RunRecord, type TrainConfig } from '@gradsheet/shared';
+import { analyseFinalWeights } from '../analysis/run-analysis.js';
 import { loadMnistSplit } from '../mnist/load-mnist.js';
 import { selectBackend } from './backend/select-backend.js';
 import { RunDirectory } from './run-directory.js';
@@ -89,6 +90,8 @@ export async function trainRun(run: RunDirectory, config: TrainConfig, hooks: Tr
   model.dispose();
   // The last checkpoint holds what the model ends with (the averaged weights, when it averages).
   await run.keepCheckpointAsFinal(config.epochs);
+  // What the final weights learned, for the workbooks: one more pass over the same test images.
+  await analyseFinalWeights(run, spec, config, test);
   return [...done, ...history];
 }
 

@@ -4,6 +4,11 @@ import { uniform, type Random } from '../random.js';
 export const MNIST_MEAN = 0.1307;
 export const MNIST_STD = 0.3081;
 
+/** One pixel as the network sees it: ink from 0 (paper) to 1, normalised as training normalises. */
+export function normalisePixel(ink: number): number {
+  return (ink - MNIST_MEAN) / MNIST_STD;
+}
+
 export interface AugmentOptions {
   /** Largest rotation either way, in degrees (the course uses ±7°). */
   readonly maxRotationDeg: number;
@@ -29,9 +34,9 @@ export function normaliseImage(
   random: Random | null,
   options: AugmentOptions = DEFAULT_AUGMENT,
 ): void {
-  const background = (0 - MNIST_MEAN) / MNIST_STD;
+  const background = normalisePixel(0);
   if (!random) {
-    for (let i = 0; i < side * side; i++) out[outOffset + i] = ((pixels[inOffset + i] as number) / 255 - MNIST_MEAN) / MNIST_STD;
+    for (let i = 0; i < side * side; i++) out[outOffset + i] = normalisePixel((pixels[inOffset + i] as number) / 255);
     return;
   }
   const angle = (uniform(random, -options.maxRotationDeg, options.maxRotationDeg) * Math.PI) / 180;
@@ -55,7 +60,7 @@ export function normaliseImage(
       const at = (xi: number, yi: number) =>
         xi < 0 || yi < 0 || xi >= side || yi >= side ? 0 : (pixels[inOffset + yi * side + xi] as number);
       const value = (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) + (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy;
-      out[outOffset + y * side + x] = value === 0 ? background : (value / 255 - MNIST_MEAN) / MNIST_STD;
+      out[outOffset + y * side + x] = value === 0 ? background : normalisePixel(value / 255);
     }
   }
 }
