@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { parseModelSpec } from '../models/parse-spec.js';
 import { summarizeModel } from '../models/summary.js';
 import { getModel } from '../models/zoo.js';
 import type { EpochMetrics, TrainConfig } from '../training/config.js';
 import type { CellBlock, PlanCell, SheetPlan, WorkbookPlan } from '../workbook/plan.js';
-import { EPOCH_COLUMNS, REPORT_SHEETS, trainingReportPlan } from './training-report-plan.js';
+import { EPOCH_COLUMNS, MODEL_SPEC_LABEL, REPORT_SHEETS, trainingReportPlan } from './training-report-plan.js';
 
 const config: TrainConfig = {
   model: 'seed-19698',
@@ -145,5 +146,25 @@ describe('the training report plan', () => {
     const diverged = [{ ...metrics[0]!, trainLoss: Number.NaN }];
     const cells = cellsOf(sheet(trainingReportPlan({ runId: 'x', config, metrics: diverged, state: 'failed' }), REPORT_SHEETS.epochs));
     expect(cells.get('1,1')).toEqual({ value: 'NaN' });
+  });
+
+  it('shows a design (a model no id names) layer by layer, with its spec as JSON', () => {
+    const design = parseModelSpec({
+      layers: [{ type: 'Conv2d', filters: 6, kernel: 3 }, { type: 'ReLU' }, { type: 'GAP' }, { type: 'Flatten' }, { type: 'Linear', units: 10 }],
+    });
+    const report = trainingReportPlan({ runId: 'run-d', config: { ...config, model: design.id }, metrics, state: 'done', spec: design });
+    const model = sheet(report, REPORT_SHEETS.model);
+    const cells = cellsOf(model);
+    const summary = summarizeModel(design);
+    expect([...cells.values()].filter((c) => c && 'value' in c && summary.rows.some((r) => r.name === c.value))).toHaveLength(summary.rows.length);
+    expect([...cells.values()].find((c) => c && 'formula' in c && c.formula.startsWith('SUM('))).toMatchObject({ result: summary.totalParams });
+    // The JSON sits in column A below its label, and parses back to the same design.
+    const labelKey = [...cells].find(([, c]) => c && 'value' in c && c.value === MODEL_SPEC_LABEL)?.[0];
+    const [labelRow] = (labelKey ?? '').split(',').map(Number);
+    const json = cells.get(`${(labelRow ?? -9) + 1},0`);
+    expect(json && 'value' in json ? parseModelSpec(JSON.parse(String(json.value))) : undefined).toEqual(design);
+    expect(valueBeside(sheet(report, REPORT_SHEETS.run), 'Model')).toMatchObject({ value: 'design' });
+    // A built-in model named by its id alone shows no JSON.
+    expect([...cellsOf(sheet(plan, REPORT_SHEETS.model)).values()].some((c) => c && 'value' in c && c.value === MODEL_SPEC_LABEL)).toBe(false);
   });
 });

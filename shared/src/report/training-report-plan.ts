@@ -1,3 +1,10 @@
+import type { ModelSpec } from '../models/spec.js';
+import type { RunAnalysis } from '../analysis/analysis.types.js';
+import { ANALYSIS_STYLES } from '../analysis/cell-pictures.js';
+import { confusionSheet, rightCount, type RecordedAccuracy } from '../analysis/confusion-sheet.js';
+import { kernelsSheet } from '../analysis/kernels-sheet.js';
+import { mistakesSheet } from '../analysis/mistakes-sheet.js';
+import { assertState } from '../errors.js';
 import { summarizeModel, type ModelSummary } from '../models/summary.js';
 import { getModel } from '../models/zoo.js';
 import type { EpochMetrics, TrainConfig } from '../training/config.js';
@@ -10,6 +17,7 @@ import { validatePlan } from '../workbook/validate.js';
  * and the configuration, "Model" the layer summary, "Epochs" one row per finished
  * epoch with a loss chart and an accuracy chart beside it. The results are live
  * formulas over the Epochs table, so a learner can see where each number comes from.
+ * Given what the run learned, "Confusion", "Mistakes" and "Kernels" follow.
  */
 
 export interface TrainingReportInput {
@@ -22,6 +30,14 @@ export interface TrainingReportInput {
   readonly createdAt?: string;
   /** The backend that actually trained, when `config.backend` was a request such as "auto". */
   readonly backend?: string;
+  /**
+   * The model the run trains, as its folder keeps it: needed for a design (its id names
+   * no built-in model), and written out as JSON on the Model sheet. Without it, the
+   * built-in model `config.model` names.
+   */
+  readonly spec?: ModelSpec;
+  /** What the finished run learned: adds the Confusion, Mistakes and Kernels (when the model has a convolution) sheets. */
+  readonly analysis?: RunAnalysis;
 }
 
 export const REPORT_SHEETS = { run: 'Run', model: 'Model', epochs: 'Epochs' } as const;
@@ -66,15 +82,37 @@ export const EPOCH_STYLES: readonly (StyleId | undefined)[] = [
 ];
 
 export function trainingReportPlan(input: TrainingReportInput): WorkbookPlan {
-  const model = getModel(input.config.model);
+  const model = input.spec ?? getModel(input.config.model);
   const summary = summarizeModel(model);
-  const modelSheet = buildModelSheet(model.id, model.title, summary);
+  const modelSheet = buildModelSheet(model, summary, input.spec !== undefined);
+  const sheets = [buildRunSheet(input, summary.totalParams, modelSheet.totalParamsCell), modelSheet.sheet, buildEpochsSheet(input.metrics)];
+  if (!input.analysis) return validatePlan({ title: `GradSheet training report ${input.runId}`, styles: REPORT_STYLES, names: [], sheets });
   return validatePlan({
     title: `GradSheet training report ${input.runId}`,
-    styles: REPORT_STYLES,
+    styles: reportAndAnalysisStyles(),
     names: [],
-    sheets: [buildRunSheet(input, summary.totalParams, modelSheet.totalParamsCell), modelSheet.sheet, buildEpochsSheet(input.metrics)],
+    sheets: [...sheets, ...analysisSheets(input.analysis, input.metrics)],
   });
+}
+
+/** The sheets of what the run learned; the overall accuracy is checked against the Epochs sheet's last test accuracy. */
+function analysisSheets(analysis: RunAnalysis, metrics: readonly EpochMetrics[]): SheetPlan[] {
+  const last = metrics[metrics.length - 1];
+  const recorded: RecordedAccuracy | undefined =
+    last && Number.isFinite(last.testAcc)
+      ? { formula: `${quoteSheetName(REPORT_SHEETS.epochs)}!${a1({ row: EPOCH_FIRST_ROW + metrics.length - 1, col: EPOCH_COL.testAcc }, { row: true, col: true })}`, result: last.testAcc }
+      : undefined;
+  return [
+    confusionSheet(analysis.confusion, recorded),
+    mistakesSheet(analysis.mistakes, analysis.confusion.total - rightCount(analysis.confusion)),
+    ...(analysis.kernels ? [kernelsSheet(analysis.kernels)] : []),
+  ];
+}
+
+function reportAndAnalysisStyles(): Readonly<Record<StyleId, CellStyle>> {
+  const clash = Object.keys(ANALYSIS_STYLES).find((id) => id in REPORT_STYLES);
+  assertState(clash === undefined, `the report and the analysis sheets both define the style "${clash}"`);
+  return { ...REPORT_STYLES, ...ANALYSIS_STYLES };
 }
 
 /** A number cell; NaN or ±Infinity (a diverged loss) become text, as no spreadsheet stores them as numbers. */
@@ -121,11 +159,11 @@ export function epochCharts(count: number): ChartPlan[] {
   ];
 }
 
-function buildModelSheet(
-  id: string,
-  title: string,
-  summary: ModelSummary,
-): { sheet: SheetPlan; totalParamsCell: string } {
+/** Where the Model sheet writes the spec as JSON: one cell, below the totals, to copy into a file for `--model-file`. */
+export const MODEL_SPEC_LABEL = 'Spec (JSON)';
+
+function buildModelSheet(model: ModelSpec, summary: ModelSummary, withSpec: boolean): { sheet: SheetPlan; totalParamsCell: string } {
+  const { id, title } = model;
   const sheet = REPORT_SHEETS.model;
   const headerRow = 3;
   const firstRow = headerRow + 1;
@@ -158,6 +196,17 @@ function buildModelSheet(
             [label('Non-trainable params'), null, null, { value: summary.nonTrainableParams, style: STYLE.count }],
           ],
         },
+        ...(withSpec
+          ? [
+              {
+                origin: { row: totalsRow + 4, col: 0 },
+                rows: [
+                  [label(MODEL_SPEC_LABEL), { value: 'Save this cell as a .json file to train it again: gradsheet train --model-file FILE.json', style: STYLE.note }],
+                  [{ value: JSON.stringify(model) }],
+                ],
+              },
+            ]
+          : []),
       ],
       charts: [],
     },

@@ -1,3 +1,4 @@
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_ID, parseModelSpec, summarizeModel, summaryText, type RunView } from '@gradsheet/shared';
 import { expectRefusal, testApp, type TestApp } from '../../../test/service-app.js';
@@ -46,5 +47,18 @@ describe('designs over the API', () => {
     const plain = await service.call<{ id: string }>('POST', '/api/runs', { body: settings });
     expect(plain.status).toBe(201);
     expect((await service.call<RunView>('GET', `/api/runs/${plain.body.id}`)).body.config.model).toBe(DEFAULT_MODEL_ID);
+  });
+
+  it("shows a design run's layers and its spec as JSON in the run's report", async () => {
+    const created = await service.call<{ id: string }>('POST', '/api/runs', { body: { ...settings, modelSpec: design } });
+    const answer = await service.call('GET', `/api/runs/${created.body.id}/report.xlsx`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-disposition']).toBe(`attachment; filename="gradsheet-my-design-${created.body.id.slice(0, 8)}.xlsx"`);
+    const zip = await JSZip.loadAsync(answer.raw);
+    const strings = (await zip.file('xl/sharedStrings.xml')?.async('string')) ?? '';
+    const text = (await Promise.all(Object.keys(zip.files).filter((f) => f.startsWith('xl/worksheets/')).map((f) => zip.file(f)?.async('string')))).join('') + strings;
+    expect(text).toContain('Model my-design');
+    expect(text).toContain('Spec (JSON)');
+    expect(text).toContain(JSON.stringify(parseModelSpec(design)).replace(/"/g, '&quot;'));
   });
 });

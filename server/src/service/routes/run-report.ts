@@ -11,6 +11,8 @@ export const runReportRoutes: FastifyPluginAsync<{ runs: RunManager }> = async (
     { schema: { params: runIdParams, response: errorResponses(404) } },
     async (request, reply) => {
       const run = runs.view(request.params.runId);
+      // The model as the run's folder keeps it: a design has no id to look up.
+      const spec = await runs.folder(run.id).readSpec(run.config);
       // ExcelJS loads on the first report, not when the service starts.
       const { trainingReportXlsx } = await import('../../xlsx/report-xlsx.js');
       const bytes = await trainingReportXlsx({
@@ -19,6 +21,7 @@ export const runReportRoutes: FastifyPluginAsync<{ runs: RunManager }> = async (
         metrics: run.metrics,
         state: run.state,
         createdAt: run.createdAt,
+        spec,
         ...(run.backend !== undefined ? { backend: run.backend } : {}),
       });
       const filename = `gradsheet-${run.config.model}-${run.id.slice(0, 8)}.xlsx`;
