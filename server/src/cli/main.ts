@@ -6,6 +6,7 @@ import { registerServeCommand } from './serve-command.js';
 import { registerTemplateCommand } from './template-command.js';
 import { registerGradeCommand } from './grade-command.js';
 import { registerDesignCommand } from './design-command.js';
+import { registerPredictCommand } from './predict-command.js';
 import { EXIT_OK, EXIT_USAGE, exitStatusOf } from './exit-status.js';
 
 /**
@@ -24,6 +25,7 @@ export function buildProgram(setStatus: (status: number) => void = () => {}): Co
   registerTemplateCommand(program);
   registerGradeCommand(program, setStatus);
   registerDesignCommand(program);
+  registerPredictCommand(program);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ outputError: (text, write) => write(`gradsheet: ${text.replace(/^error: /, '')}`) });
   }
