@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GradSheetError, getModel, type ModelSpec } from '@gradsheet/shared';
-import { loadModelFile } from '../server/src/designer/load-model-file.js';
+import { loadModelFile } from '@gradsheet/server';
 import { gradsheet } from './support/cli.js';
 import { designerAddress, writeDesigner } from './support/designer-sheets.js';
 import { setCellNumber } from './support/xlsx-edit.js';

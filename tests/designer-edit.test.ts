@@ -11,7 +11,7 @@ import {
   type LayerSpec,
   type ModelSpec,
 } from '@gradsheet/shared';
-import { loadModelFile } from '../server/src/designer/load-model-file.js';
+import { loadModelFile } from '@gradsheet/server';
 import { gradsheet } from './support/cli.js';
 import { computedGrid, designerAddress, recalculateAll, writeDesigner } from './support/designer-sheets.js';
 import { hasLibreOffice } from './support/libreoffice.js';
@@ -90,5 +90,13 @@ describe.skipIf(skip)('a designer workbook edited as a learner would', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout) as ModelSpec).layers).toEqual(EDITED.layers);
+  });
+
+  it('gives the same total to gradsheet summary --model-file as the recalculated sheet', async () => {
+    const result = await gradsheet(['summary', '--model-file', edited]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const total = recalculated[designerGeometry(N).summaryRows.totalParams]?.[designerGeometry(N).valueCol];
+    expect(result.stdout.trim().split('\n').at(-1)).toBe(`Total params: ${Number(total).toLocaleString('en-US')}`);
   });
 });

@@ -17,7 +17,7 @@ import {
   type FormulaCell,
   type ModelSpec,
 } from '@gradsheet/shared';
-import { loadModelFile } from '../server/src/designer/load-model-file.js';
+import { loadModelFile } from '@gradsheet/server';
 import { designerAddress, recalculateAll, writeDesigner } from './support/designer-sheets.js';
 import { hasLibreOffice } from './support/libreoffice.js';
 import { clearCell, setCellNumber, setCellText } from './support/xlsx-edit.js';

@@ -11,7 +11,7 @@ import {
   type PlanCell,
   type WorkbookPlan,
 } from '@gradsheet/shared';
-import { writeWorkbookPlan } from '../../server/src/xlsx/exceljs-writer.js';
+import { writeWorkbookPlan } from '@gradsheet/server';
 import { convertAllTo } from './libreoffice.js';
 
 /**

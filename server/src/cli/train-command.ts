@@ -17,11 +17,14 @@ import {
   type TrainingField,
   type TrainingRequest,
   type TrainingRun,
+  type ModelSpec,
 } from '@gradsheet/shared';
+import { loadModelFile } from '../designer/load-model-file.js';
 import { parseNumber } from './parse.js';
 
 interface TrainFlags {
   model?: string;
+  modelFile?: string;
   epochs?: string;
   batchSize?: string;
   optimizer?: string;
@@ -45,14 +48,16 @@ export function defaultThreads(): number {
 
 /** Each field of a training request as the command line names it: batchSize → --batch-size. */
 export function flagOf(field: TrainingField): string {
+  if (field === 'modelSpec') return '--model-file';
   return `--${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 }
 
 /** Flags → values → the one training-request parser, which names each flag in its messages. */
-export function trainingRunFromFlags(flags: TrainFlags): TrainingRun {
+export function trainingRunFromFlags(flags: TrainFlags, design?: ModelSpec): TrainingRun {
   const number = (field: TrainingField, text: string | undefined) => (text === undefined ? {} : { [field]: parseNumber(flagOf(field), text) });
   const request: TrainingRequest = {
     ...(flags.model !== undefined ? { model: flags.model } : {}),
+    ...(design !== undefined ? { modelSpec: design } : {}),
     ...number('epochs', flags.epochs),
     ...number('batchSize', flags.batchSize),
     // The parser checks the words against the allowed ones.
@@ -99,6 +104,7 @@ export function registerTrainCommand(program: Command): void {
     .command('train')
     .description('train an MNIST model offline on tfjs, epoch by epoch')
     .option('--model <id>', `model id (see "gradsheet models"; default: ${DEFAULT_MODEL_ID})`)
+    .option('--model-file <file>', 'train your own design: a model spec (.json) or a designer workbook (.xlsx, see "gradsheet design")')
     .option('--epochs <n>', `epochs, ${numberHint(REQUEST_LIMITS.training.epochs)} (default: the model's)`)
     .option('--batch-size <n>', "images per batch (default: the model's)")
     .option('--optimizer <name>', `${OPTIMIZERS.join(' | ')} (default: the model's)`)
@@ -108,13 +114,14 @@ export function registerTrainCommand(program: Command): void {
     .option('--limit-train <n>', `train on the first N of the ${REQUEST_LIMITS.training.limitTrain.max.toLocaleString('en-US')} training images`)
     .option('--limit-test <n>', `test on the first N of the ${REQUEST_LIMITS.training.limitTest.max.toLocaleString('en-US')} test images`)
     .option('--backend <name>', BACKENDS.join(' | '), 'auto')
-    .option('--run-dir <dir>', 'where to keep config, metrics.jsonl and weights (default: runs/<model>-<time>)')
+    .option('--run-dir <dir>', 'the run folder: run.json, model.json, metrics.jsonl and weights (default: runs/<model>-<time>)')
     .option('--threads <n>', `replicas training in parallel on their own threads (default: one per core, up to 4; at most ${REQUEST_LIMITS.training.threads.max})`)
     .option('--ema-decay <x>', "evaluate and keep a moving average of the weights with this decay, 0 for the weights as trained (default: the model's)")
     .option('--no-augment', 'train without random rotation and affine augmentation')
     .option('--json', 'print one JSON object per epoch on stdout and nothing else')
     .action(async (flags: TrainFlags) => {
-      const { config, spec } = trainingRunFromFlags(flags);
+      const design = flags.modelFile === undefined ? undefined : await loadModelFile(flags.modelFile);
+      const { config, spec } = trainingRunFromFlags(flags, design);
       const runDir = resolve(flags.runDir ?? defaultRunDir(spec.id));
       const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
       const bar = epochBar();
