@@ -1,21 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
-import type { LayerSpec, ModelSpec, Random } from '@gradsheet/shared';
+import { assertState, inferShapes, type LayerSpec, type ModelSpec, type Random, type TensorShape } from '@gradsheet/shared';
 import { FusedBatchNorm } from './fused-batch-norm.js';
 import { PlainConv2D } from './plain-conv2d.js';
 import { SeededDropout } from './seeded-dropout.js';
 
 /**
- * Builds the tfjs network of a ModelSpec. Specs speak PyTorch (NCHW, integer
- * padding); tfjs layers run NHWC, so padding becomes 'same' where that is exact and
- * an explicit zero-padding layer otherwise. Weights start as PyTorch's do
- * (uniform ±1/√fan_in), drawn from the run's seed.
+ * Builds the tfjs network of any valid ModelSpec, with the trainable parameters of
+ * shared's summary. Specs speak PyTorch (NCHW, integer padding); tfjs layers run NHWC,
+ * so padding becomes 'same' where that is exact (stride 1, half the kernel) and an
+ * explicit zero-padding layer otherwise. Flatten therefore orders features by pixel,
+ * then channel, where PyTorch orders them by channel: the same features in another
+ * order, and no weights are exchanged with PyTorch, so only the count must agree.
+ * Weights start as PyTorch's do (uniform ±1/√fan_in), drawn from the run's seed.
+ * Throws GradSheetError INVALID_MODEL, naming the layer, for a spec that cannot be built.
  */
 export function buildModel(spec: ModelSpec, random: Random): tf.Sequential {
+  const shapes = inferShapes(spec);
   const [channels, height, width] = spec.input;
   const model = tf.sequential();
   model.add(tf.layers.inputLayer({ inputShape: [height, width, channels] }));
-  let inputChannels = channels;
-  let lastFeatures = channels * height * width;
   const seed = () => Math.floor(random() * 2 ** 31);
   const pytorchInit = (fanIn: number) => {
     const bound = 1 / Math.sqrt(fanIn);
@@ -24,25 +27,28 @@ export function buildModel(spec: ModelSpec, random: Random): tf.Sequential {
       bias: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: seed() }),
     };
   };
+  /** The rank of the tfjs tensor so far, batch included: 4 for maps, 2 once flat. */
+  const rank = () => model.outputs[0]?.shape.length ?? 0;
 
-  for (const [index, layer] of spec.layers.entries()) {
+  for (const { index, layer, inputShape } of shapes) {
     // A ReLU right after a BatchNorm runs inside it (one fused layer, same maths).
     if (layer.type === 'relu' && spec.layers[index - 1]?.type === 'batchnorm') continue;
     const reluFollows = spec.layers[index + 1]?.type === 'relu';
-    for (const built of tfLayersFor(layer, reluFollows)) model.add(built);
-    const shape = model.outputs[0]?.shape ?? [];
-    lastFeatures = shape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
-    if (layer.type === 'conv2d') inputChannels = layer.filters;
+    for (const built of tfLayersFor(layer, inputShape, reluFollows)) model.add(built);
   }
+  // Scores that end as a 1×1 map (a conv or GAP last) become [batch, classes].
+  if (rank() > 2) model.add(tf.layers.flatten());
+  const output = model.outputs[0]?.shape ?? [];
+  assertState(output.length === 2 && output[1] === spec.classes, `the model built for ${spec.id} gives [${output.join(', ')}], not class scores`);
   return model;
 
-  function tfLayersFor(layer: LayerSpec, reluFollows: boolean): tf.layers.Layer[] {
+  function tfLayersFor(layer: LayerSpec, inputShape: TensorShape, reluFollows: boolean): tf.layers.Layer[] {
     switch (layer.type) {
       case 'conv2d': {
         const stride = layer.stride ?? 1;
         const padding = layer.padding ?? 0;
         const same = stride === 1 && padding * 2 === layer.kernel - 1;
-        const init = pytorchInit(inputChannels * layer.kernel * layer.kernel);
+        const init = pytorchInit(inputShape[0] * layer.kernel * layer.kernel);
         const conv = new PlainConv2D({
           filters: layer.filters,
           kernelSize: layer.kernel,
@@ -52,28 +58,38 @@ export function buildModel(spec: ModelSpec, random: Random): tf.Sequential {
           kernelInitializer: init.kernel,
           biasInitializer: init.bias,
         });
-        return padding > 0 && !same ? [tf.layers.zeroPadding2d({ padding }), conv] : [conv];
+        return [...asMap(inputShape), ...(padding > 0 && !same ? [tf.layers.zeroPadding2d({ padding })] : []), conv];
       }
       case 'batchnorm':
+        // Over the channels of a map (BatchNorm2d) or the features of a vector (BatchNorm1d): tfjs' last axis either way.
         return [new FusedBatchNorm({ relu: reluFollows })];
       case 'relu':
         return [tf.layers.reLU()];
       case 'dropout':
         return [new SeededDropout(layer.rate, random)];
       case 'maxpool':
-        return [tf.layers.maxPooling2d({ poolSize: layer.size, strides: layer.stride ?? layer.size })];
+        return [...asMap(inputShape), tf.layers.maxPooling2d({ poolSize: layer.size, strides: layer.stride ?? layer.size })];
       case 'avgpool':
-        return [tf.layers.averagePooling2d({ poolSize: layer.size, strides: layer.stride ?? layer.size })];
+        return [...asMap(inputShape), tf.layers.averagePooling2d({ poolSize: layer.size, strides: layer.stride ?? layer.size })];
       case 'gap':
-        return [tf.layers.globalAveragePooling2d({})];
+        // tfjs' global pooling gives [batch, channels], where PyTorch keeps 1×1 maps.
+        return [...asMap(inputShape), tf.layers.globalAveragePooling2d({})];
       case 'flatten':
-        // tfjs' global pooling already yields [batch, channels]; PyTorch's keeps 1×1 maps.
-        return (model.outputs[0]?.shape.length ?? 0) > 2 ? [tf.layers.flatten()] : [];
+        return flat();
       case 'dense': {
-        const init = pytorchInit(lastFeatures);
-        return [tf.layers.dense({ units: layer.units, useBias: layer.bias ?? true, kernelInitializer: init.kernel, biasInitializer: init.bias })];
+        const init = pytorchInit(inputShape.reduce((a, b) => a * b, 1));
+        return [...flat(), tf.layers.dense({ units: layer.units, useBias: layer.bias ?? true, kernelInitializer: init.kernel, biasInitializer: init.bias })];
       }
     }
+  }
+
+  /** A layer over maps after GAP: GAP's [batch, channels] back as the 1×1 map PyTorch keeps. */
+  function asMap(inputShape: TensorShape): tf.layers.Layer[] {
+    return rank() === 2 ? [tf.layers.reshape({ targetShape: [1, 1, inputShape[0]] })] : [];
+  }
+
+  function flat(): tf.layers.Layer[] {
+    return rank() > 2 ? [tf.layers.flatten()] : [];
   }
 }
 

@@ -50,7 +50,6 @@ export function randomDesignJson(random: Random): { id: string; layers: RawLayer
       const pad = p === 'same' ? (kernel - 1) / 2 : typeof p === 'number' ? p : 0;
       return side + 2 * pad >= kernel;
     });
-    if (fits.length === 0) return;
     addConv(pick([1, 3, 4, 5, 8, 12, 16, 17]), kernel, stride, pick(fits));
   };
   const randomPool = () => {
@@ -75,6 +74,8 @@ export function randomDesignJson(random: Random): { id: string; layers: RawLayer
     else if (roll < 0.55 && side > 1) randomPool();
     else elementWise(false);
   }
+  // At least one convolution, so that every design can learn something from the pixels.
+  if (!layers.some((layer) => layer.type === 'conv2d' || layer.type === 'Conv2d')) randomConv();
 
   // From maps to class scores.
   const ending = pick(['flatten', 'gap', 'gap', 'gap-then-map', 'conv-gap', 'conv-whole'] as const);
