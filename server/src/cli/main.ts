@@ -7,6 +7,8 @@ import { registerTemplateCommand } from './template-command.js';
 import { registerGradeCommand } from './grade-command.js';
 import { registerDesignCommand } from './design-command.js';
 import { registerPredictCommand } from './predict-command.js';
+import { registerCompareCommand } from './compare-command.js';
+import { registerReportCommand } from './report-command.js';
 import { EXIT_OK, EXIT_USAGE, exitStatusOf } from './exit-status.js';
 
 /**
@@ -26,6 +28,8 @@ export function buildProgram(setStatus: (status: number) => void = () => {}): Co
   registerGradeCommand(program, setStatus);
   registerDesignCommand(program);
   registerPredictCommand(program);
+  registerCompareCommand(program);
+  registerReportCommand(program);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ outputError: (text, write) => write(`gradsheet: ${text.replace(/^error: /, '')}`) });
   }

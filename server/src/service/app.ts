@@ -10,6 +10,8 @@ import { BODY_LIMIT, SERVICE_ERRORS, errorBody, toServiceError } from './errors.
 import { guard } from './guard.js';
 import { RunManager } from './run-manager.js';
 import { RunStore } from './run-store.js';
+import { RunAnalyst } from '../analysis/run-analyst.js';
+import { analysisRoutes } from './routes/analysis.js';
 import { backpropWorkbookRoutes } from './routes/backprop-workbook.js';
 import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
@@ -88,13 +90,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Stop training first on shutdown, so a run in progress is kept as interrupted however long connections take to close.
   app.addHook('preClose', async () => runs.close());
 
+  // Predictions and analyses of finished runs, one at a time on this thread.
+  const analyst = new RunAnalyst();
   await app.register(
     async (api) => {
       await api.register(healthRoutes, { runs, version });
       await api.register(modelRoutes);
       await api.register(runRoutes, { runs, threads: options.threads ?? 1 });
       await api.register(runEventRoutes, { runs, heartbeatMs: options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS });
-      await api.register(runReportRoutes, { runs });
+      await api.register(runReportRoutes, { runs, analyst });
+      await api.register(analysisRoutes, { runs, analyst });
       await api.register(backpropWorkbookRoutes);
     },
     { prefix: '/api' },
