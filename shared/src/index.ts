@@ -27,5 +27,5 @@ export * from './models/parse-spec.js';
 export * from './models/random-designs.js';
 export * from './requests/index.js';
 export * from './designer/index.js';
-export * from './analysis/analysis.types.js';
+export * from './analysis/index.js';
 export * from './analysis/digit-grid.js';

@@ -85,10 +85,11 @@ function expectPlanApplied(state: FakeWorkbookState, workbook: WorkbookPlan): vo
     expect(sheet.frozen).toEqual(sheetPlan.frozen && (sheetPlan.frozen.rows > 0 || sheetPlan.frozen.columns > 0) ? sheetPlan.frozen : undefined);
     expect(sheet.tabColor).toBe(sheetPlan.tabColor === undefined ? undefined : `#${sheetPlan.tabColor}`);
     expect(Object.keys(sheet.columnWidths).map(Number).sort((a, b) => a - b)).toEqual((sheetPlan.columnWidths ?? []).map((w) => w.col).sort((a, b) => a - b));
+    expect(sheet.rowHeights).toEqual(Object.fromEntries((sheetPlan.rowHeights ?? []).map(({ row, height }) => [String(row), height])));
     expect(sheet.charts.length).toBe(sheetPlan.charts.length);
     sheetPlan.charts.forEach((chartPlan, index) => {
       const chart = sheet.charts[index];
-      expect(chart).toMatchObject({ type: 'Line', title: chartPlan.title, name: chartPlan.title, xAxisTitle: chartPlan.xAxisTitle, yAxisTitle: chartPlan.yAxisTitle });
+      expect(chart).toMatchObject({ type: chartPlan.kind === 'bar' ? 'ColumnClustered' : 'Line', title: chartPlan.title, name: chartPlan.title, xAxisTitle: chartPlan.xAxisTitle, yAxisTitle: chartPlan.yAxisTitle });
       expect(chart?.series.map((s) => s.values)).toEqual(chartPlan.series.map((s) => areaOf(s.values)));
       expect(chart?.series.map((s) => s.xValues)).toEqual(chartPlan.series.map(() => areaOf(chartPlan.categories)));
       expect(chart?.series.every((s) => s.name.length > 0)).toBe(true);

@@ -171,6 +171,9 @@ export function sheetCalls(sheet: SheetPlan, plan: Pick<WorkbookPlan, 'styles'>,
   for (const { col, width } of sheet.columnWidths ?? []) {
     calls.push(small(3, (s) => (s.getRangeByIndexes(0, col, 1, 1).getEntireColumn().format.columnWidth = columnWidthPoints(width))));
   }
+  for (const run of rowHeightRuns(sheet.rowHeights ?? [])) {
+    calls.push(small(2, (s) => (s.getRangeByIndexes(run.row, 0, run.rows, 1).format.rowHeight = run.height)));
+  }
   for (const block of sheet.blocks) {
     calls.push(...blockCalls(name, block, budget));
     for (const area of blockStyleAreas(block)) calls.push(styleCall(name, area, plan));
@@ -228,11 +231,25 @@ export function sheetRuleCalls(sheet: SheetPlan, options: { readonly dropDowns: 
 
 /**
  * Excel measures column widths in points through the API and in characters of the
- * default font in files: a character of Calibri 11 is 7 pixels, plus 5 of padding,
- * at 96 pixels per 72 points.
+ * default font in files. The plan's width is the file's (the .xlsx writer stores it
+ * as is), which already counts the cell's padding: ECMA-376 turns it into pixels
+ * with a character of Calibri 11 as 7 pixels, at 96 pixels per 72 points. Both
+ * writers then give a column the same pixels, which square pixel cells rely on.
  */
 export function columnWidthPoints(characters: number): number {
-  return Math.round((characters * 7 + 5) * 0.75 * 100) / 100;
+  const pixels = Math.trunc(((256 * characters + Math.trunc(128 / 7)) / 256) * 7);
+  return pixels * 0.75;
+}
+
+/** Consecutive rows of the same height, so that each run takes one call. */
+export function rowHeightRuns(heights: readonly { readonly row: number; readonly height: number }[]): { row: number; rows: number; height: number }[] {
+  const runs: { row: number; rows: number; height: number }[] = [];
+  for (const { row, height } of [...heights].sort((a, b) => a.row - b.row)) {
+    const last = runs.at(-1);
+    if (last && last.height === height && last.row + last.rows === row) last.rows++;
+    else runs.push({ row, rows: 1, height });
+  }
+  return runs;
 }
 
 /** What a plan cell becomes in a `formulas` array: `=` before formulas, and text kept as text. */
@@ -337,19 +354,23 @@ export function seriesName(name: RangeRef | string, plan: Pick<WorkbookPlan, 'sh
   return `${name.sheet}!${a1(name.start)}`;
 }
 
-/** A line chart: created on its first series, the others added, every series given its categories. */
+/** A chart of the plan, as one write call. */
 export function chartCall(sheetName: string, chart: ChartPlan, plan: Pick<WorkbookPlan, 'sheets'>): WriteCall {
   const names = chart.series.map((s) => seriesName(s.name, plan));
   return {
     bytes: CALL_OVERHEAD_BYTES * (10 + chart.series.length * 5) + JSON.stringify(names).length,
-    run: (_ctx, sheets) => addLineChart(sheetOf(sheets, sheetName), chart, names, (ref) => rangeOf(sheets, ref)),
+    run: (_ctx, sheets) => addChart(sheetOf(sheets, sheetName), chart, names, (ref) => rangeOf(sheets, ref)),
   };
 }
 
-export function addLineChart(sheet: Excel.Worksheet, chart: ChartPlan, seriesNames: readonly string[], range: (ref: RangeRef) => Excel.Range): Excel.Chart {
+/** Excel's chart type for each kind of chart the plan has. */
+const CHART_TYPES = { line: 'Line', bar: 'ColumnClustered' } as const satisfies Record<ChartPlan['kind'], string>;
+
+/** A chart: created on its first series, the others added, every series given its categories. */
+export function addChart(sheet: Excel.Worksheet, chart: ChartPlan, seriesNames: readonly string[], range: (ref: RangeRef) => Excel.Range): Excel.Chart {
   const [first, ...rest] = chart.series;
   if (!first) throw new GradSheetError('INVALID_PLAN', `chart "${chart.title}" has no series`);
-  const added = sheet.charts.add('Line', range(first.values), 'Columns');
+  const added = sheet.charts.add(CHART_TYPES[chart.kind], range(first.values), 'Columns');
   added.name = chart.title;
   added.title.text = chart.title;
   added.axes.categoryAxis.title.text = chart.xAxisTitle;

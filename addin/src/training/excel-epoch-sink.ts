@@ -9,13 +9,14 @@ import {
   trainingReportPlan,
   type ChartPlan,
   type EpochMetrics,
+  type ModelSpec,
   type RangeRef,
   type RunView,
   type SheetPlan,
   assertState,
   GradSheetError,
 } from '@gradsheet/shared';
-import { addLineChart, DEFAULT_MAX_REQUEST_BYTES, namesTaken, sheetCalls, workbookProtected, type SheetTable } from '../excel/plan-writer.js';
+import { addChart, DEFAULT_MAX_REQUEST_BYTES, namesTaken, sheetCalls, workbookProtected, type SheetTable } from '../excel/plan-writer.js';
 import type { EpochSink } from './epoch-sink.js';
 
 /** `Excel.run`, passed in so that tests and the browser stub can give their own. */
@@ -51,7 +52,11 @@ export class ExcelEpochSink implements EpochSink {
   private lastEpoch = 0;
   private chartsMade = false;
 
-  constructor(private readonly run: ExcelRun) {}
+  /** `designOf` gives the design a run trains, when it is one: its id names no built-in model. */
+  constructor(
+    private readonly run: ExcelRun,
+    private readonly designOf: (runId: string) => ModelSpec | undefined = () => undefined,
+  ) {}
 
   readonly where = (run: RunView) => `sheet “${runSheetName(run.id)}”`;
 
@@ -80,7 +85,8 @@ export class ExcelEpochSink implements EpochSink {
       }
 
       if (structure.protected) throw workbookProtected();
-      const report = trainingReportPlan({ runId: view.id, config: view.config, metrics: [], state: view.state, createdAt: view.createdAt });
+      const spec = this.designOf(view.id);
+      const report = trainingReportPlan({ runId: view.id, config: view.config, metrics: [], state: view.state, createdAt: view.createdAt, ...(spec ? { spec } : {}) });
       const sheetPlan = (name: string): SheetPlan => {
         const found = report.sheets.find((s) => s.name === name);
         assertState(found, `the training report has a ${name} sheet`);
@@ -129,7 +135,7 @@ export class ExcelEpochSink implements EpochSink {
       }
       const charts = runCharts(name, last);
       if (!this.chartsMade) {
-        for (const chart of charts) addLineChart(sheet, chart, seriesNames(chart), range);
+        for (const chart of charts) addChart(sheet, chart, seriesNames(chart), range);
       } else {
         for (const chart of charts) {
           const existing = sheet.charts.getItem(chart.title);

@@ -1,9 +1,13 @@
-/** Ranges: values, formulas, number formats, formats, merges, and the drop-downs and conditional formats on them. */
+/**
+ * Ranges: values, formulas, number formats, formats, merges, copying, and the drop-downs
+ * and conditional formats on them. A protected sheet refuses every change to them, as
+ * Excel does unless protect() allowed it (allowFormatCells, allowFormatColumns, …).
+ */
 import { FakeConditionalFormatCollection } from './conditional-formats.js';
 import type { FakeRequestContext } from './context.js';
 import { FakeDataValidation } from './data-validation.js';
 import { FakeExcelError, payloadSize, requireLoaded, setters } from './errors.js';
-import { checkSheetUnprotected } from './protection.js';
+import { checkSheetAllows, checkSheetUnprotected, type FakeProtectionAllowance } from './protection.js';
 import { areaText, type CellInput, type FakeArea, type FakeCell } from './state.js';
 import type { FakeWorksheet } from './worksheets.js';
 
@@ -29,6 +33,18 @@ export class FakeRange {
     return areaText(this.area);
   }
 
+  /** Zero-based row of the range's top-left cell. */
+  get rowIndex(): number {
+    requireLoaded(this.loadState, 'Range.rowIndex');
+    return this.area.row;
+  }
+
+  /** Zero-based column of the range's top-left cell. */
+  get columnIndex(): number {
+    requireLoaded(this.loadState, 'Range.columnIndex');
+    return this.area.col;
+  }
+
   /** ExcelApi 1.8. */
   get dataValidation(): FakeDataValidation {
     this.context.requires('1.8', 'Range.dataValidation');
@@ -52,7 +68,7 @@ export class FakeRange {
     }
   }
 
-  /** A write: checks protection, then applies `value` (one value for every cell, or a matching 2-D array). */
+  /** A write: checks protection, then applies `value` (a matching 2-D array, or one value for every cell unless the fake is strict). */
   write(property: string, value: unknown, apply: (cell: FakeCell, input: CellInput) => void): void {
     this.context.record(`Range.${property} ${this.address}`, payloadSize(value), true);
     if (!checkSheetUnprotected(this.context, this.worksheet.state(), `set ${property}`)) return;
@@ -67,6 +83,8 @@ export class FakeRange {
         const input = rows[r]?.[c] as CellInput;
         if (input !== null) apply(cell, input);
       });
+    } else if (this.context.strict) {
+      this.context.fail('InvalidArgument', `${property} takes a 2-D array of ${this.area.rows}×${this.area.cols}; got one ${typeof value}`);
     } else {
       this.eachCell((cell) => apply(cell, value as CellInput));
     }
@@ -103,6 +121,11 @@ export class FakeRange {
     });
   }
 
+  get formulasR1C1(): CellInput[][] {
+    requireLoaded(this.loadState, 'Range.formulasR1C1');
+    return this.read((cell) => cell.formulaR1C1 ?? cell.input ?? '');
+  }
+
   set numberFormat(value: unknown) {
     this.write('numberFormat', value, (cell, input) => (cell.numberFormat = String(input)));
   }
@@ -124,7 +147,37 @@ export class FakeRange {
 
   merge(across = false): void {
     this.context.record(`Range.merge ${this.address} ${across}`, 0, true);
-    this.worksheet.state().merges.push(this.area);
+    const sheet = this.worksheet.state();
+    if (checkSheetUnprotected(this.context, sheet, 'merge cells')) sheet.merges.push(this.area);
+  }
+
+  /**
+   * ExcelApi 1.9. Copies `source` over this range; as in Excel's paste, a destination that
+   * is a whole multiple of the source repeats it. R1C1 formulas and constants are copied as
+   * they are (an R1C1 formula reads the same in every cell); the fake refuses A1 formulas,
+   * whose references Excel would shift.
+   */
+  copyFrom(source: FakeRange | string, copyType = 'All', skipBlanks = false, transpose = false): void {
+    const from = typeof source === 'string' ? this.worksheet.getRange(source) : source;
+    this.context.record(`Range.copyFrom ${from.address} → ${this.address} ${copyType}`, 0, true);
+    if (!this.context.requires('1.9', 'Range.copyFrom')) return;
+    if (copyType !== 'Formulas' || skipBlanks || transpose) throw new FakeExcelError('InvalidArgument', 'the fake copies formulas only, without skipBlanks or transpose');
+    if (!checkSheetUnprotected(this.context, this.worksheet.state(), 'paste')) return;
+    const { rows, cols } = from.area;
+    const copies = this.area.rows % rows === 0 && this.area.cols % cols === 0 ? { rows: this.area.rows, cols: this.area.cols } : { rows, cols };
+    const sourceCells = from.worksheet.state().cells;
+    const target = this.worksheet.state();
+    for (let r = 0; r < copies.rows; r++) {
+      for (let c = 0; c < copies.cols; c++) {
+        const original = sourceCells[`${from.area.row + (r % rows)},${from.area.col + (c % cols)}`];
+        if (typeof original?.input === 'string' && original.input.startsWith('=')) throw new FakeExcelError('InvalidArgument', 'the fake copies R1C1 formulas only');
+        const cell = (target.cells[`${this.area.row + r},${this.area.col + c}`] ??= {});
+        delete cell.input;
+        delete cell.formulaR1C1;
+        if (original?.formulaR1C1 !== undefined) cell.formulaR1C1 = original.formulaR1C1;
+        else if (original?.input !== undefined) cell.input = original.input;
+      }
+    }
   }
 
   load(_properties?: unknown): this {
@@ -154,17 +207,25 @@ class FakeRangeFormat {
       <K extends keyof FakeCell>(property: string, key: K) =>
       (value: FakeCell[K]) => {
         context.record(`Range.format.${property} ${range.address}`, payloadSize(value), true);
-        range.eachCell((cell) => (cell[key] = value));
+        if (this.allowed('allowFormatCells', `format cells (${property})`)) range.eachCell((cell) => (cell[key] = value));
       };
     this.font = setters({ bold: set('font.bold', 'bold'), italic: set('font.italic', 'italic'), size: set('font.size', 'fontSize'), color: set('font.color', 'fontColor') });
     this.fill = setters({ color: set('fill.color', 'fill') });
-    this.protection = setters({ locked: set('protection.locked', 'locked') });
+    const format = this;
+    // Locking cells is refused on a protected sheet whatever protect() allowed.
+    this.protection = setters({
+      locked: (value: boolean) => {
+        context.record(`Range.format.protection.locked ${range.address}`, 0, true);
+        if (checkSheetUnprotected(context, range.worksheet.state(), 'lock or unlock cells')) range.eachCell((cell) => (cell.locked = value));
+      },
+    });
     this.borders = {
       getItem(edge: string) {
         const border: { style?: string; weight?: string } = {};
         const update = () => {
           if (border.style === undefined || border.weight === undefined) return;
           context.record(`Range.format.borders ${edge} ${range.address}`, 0, true);
+          if (!format.allowed('allowFormatCells', 'format cells (borders)')) return;
           const text = `${edge}:${border.style}:${border.weight}`;
           range.eachCell((cell) => (cell.borders = [...(cell.borders ?? []).filter((b) => !b.startsWith(`${edge}:`)), text]));
         };
@@ -176,19 +237,32 @@ class FakeRangeFormat {
     };
   }
 
+  /** A protected sheet refuses formats unless protect() was given `option`. Says whether the change may go ahead. */
+  allowed(allowance: FakeProtectionAllowance, what: string): boolean {
+    return checkSheetAllows(this.context, this.range.worksheet.state(), allowance, what);
+  }
+
   set columnWidth(points: number) {
     this.context.record(`Range.format.columnWidth ${this.range.address}`, payloadSize(points), true);
+    if (!this.allowed('allowFormatColumns', 'set a column width')) return;
     const sheet = this.range.worksheet.state();
     for (let c = 0; c < this.range.area.cols; c++) sheet.columnWidths[String(this.range.area.col + c)] = points;
   }
 
+  set rowHeight(points: number) {
+    this.context.record(`Range.format.rowHeight ${this.range.address}`, payloadSize(points), true);
+    if (!this.allowed('allowFormatRows', 'set a row height')) return;
+    const sheet = this.range.worksheet.state();
+    for (let r = 0; r < this.range.area.rows; r++) sheet.rowHeights[String(this.range.area.row + r)] = points;
+  }
+
   set horizontalAlignment(value: string) {
     this.context.record(`Range.format.horizontalAlignment ${this.range.address}`, payloadSize(value), true);
-    this.range.eachCell((cell) => (cell.horizontal = value));
+    if (this.allowed('allowFormatCells', 'format cells (alignment)')) this.range.eachCell((cell) => (cell.horizontal = value));
   }
 
   set wrapText(value: boolean) {
     this.context.record(`Range.format.wrapText ${this.range.address}`, 0, true);
-    this.range.eachCell((cell) => (cell.wrapText = value));
+    if (this.allowed('allowFormatCells', 'format cells (wrap text)')) this.range.eachCell((cell) => (cell.wrapText = value));
   }
 }

@@ -84,6 +84,8 @@ export interface FakeSheet {
   /** "row,col" → cell. */
   cells: Record<string, FakeCell>;
   columnWidths: Record<string, number>;
+  /** Row index → height in points, where one was set. */
+  rowHeights: Record<string, number>;
   frozen?: { rows: number; columns: number };
   merges: FakeArea[];
   charts: FakeChart[];
@@ -103,6 +105,12 @@ export interface FakeWorkbookState {
   activeSheet?: string;
   /** Review > Protect Workbook: sheets cannot be added, removed or renamed. */
   structureLocked?: boolean;
+  /** Formulas > Calculation Options (a setting of Excel, not of the file): "Automatic" unless a test sets it. */
+  calculationMode?: 'Automatic' | 'AutomaticExceptTables' | 'Manual';
+  /** Every `application.calculate(type)` asked of this Excel, in order. */
+  calculations?: string[];
+  /** The learner is typing in a cell: Excel refuses every batch until they leave it, or delays it when asked to. */
+  cellEditing?: boolean;
 }
 
 export function emptyWorkbook(sheetNames: readonly string[] = ['Sheet1']): FakeWorkbookState {
@@ -112,7 +120,7 @@ export function emptyWorkbook(sheetNames: readonly string[] = ['Sheet1']): FakeW
 }
 
 export function newSheet(name: string): FakeSheet {
-  return { name, cells: {}, columnWidths: {}, merges: [], charts: [], validations: [], conditionalFormats: [], protected: false };
+  return { name, cells: {}, columnWidths: {}, rowHeights: {}, merges: [], charts: [], validations: [], conditionalFormats: [], protected: false };
 }
 
 export function areaText(area: FakeArea): string {

@@ -118,9 +118,12 @@ async function writeSheet(
   addListValidations(worksheet, sheet);
   addConditionalFormats(worksheet, sheet);
   const sharedFormulaCounter = sharedFormulaCounterOf(worksheet);
+  const heights = rowHeightsOf(worksheet, sheet);
   let sinceReport = 0;
   for (const { row, cells } of sheetRows(sheet)) {
+    heights.commitBefore(row);
     const excelRow = worksheet.getRow(row + 1);
+    heights.apply(excelRow, row);
     let masters = 0;
     for (const entry of cells) {
       writeCell(excelRow.getCell(entry.col + 1), entry, styles);
@@ -134,9 +137,34 @@ async function writeSheet(
       onProgress?.({ ...progress });
     }
   }
+  heights.commitBefore(Number.POSITIVE_INFINITY);
   progress.rowsDone += sinceReport;
   onProgress?.({ ...progress });
   await worksheet.commit();
+}
+
+/**
+ * The plan's row heights. A streaming writer commits rows top to bottom, so a row
+ * that holds no cell but has a height is committed on its own, in its turn.
+ */
+function rowHeightsOf(worksheet: ExcelJS.Worksheet, sheet: SheetPlan): { commitBefore(row: number): void; apply(excelRow: ExcelJS.Row, row: number): void } {
+  const heights = new Map((sheet.rowHeights ?? []).map(({ row, height }) => [row, height]));
+  const rows = [...heights.keys()].sort((a, b) => a - b);
+  let next = 0;
+  return {
+    commitBefore(row) {
+      for (; next < rows.length && (rows[next] as number) < row; next++) {
+        const bare = worksheet.getRow((rows[next] as number) + 1);
+        bare.height = heights.get(rows[next] as number) as number;
+        bare.commit();
+      }
+      if (rows[next] === row) next++;
+    },
+    apply(excelRow, row) {
+      const height = heights.get(row);
+      if (height !== undefined) excelRow.height = height;
+    },
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { parseModelSpec } from '../models/parse-spec.js';
 import { summarizeModel } from '../models/summary.js';
 import { getModel } from '../models/zoo.js';
 import type { EpochMetrics, TrainConfig } from '../training/config.js';
+import type { RunAnalysis } from '../analysis/analysis.types.js';
 import type { CellBlock, PlanCell, SheetPlan, WorkbookPlan } from '../workbook/plan.js';
 import { EPOCH_COLUMNS, MODEL_SPEC_LABEL, REPORT_SHEETS, trainingReportPlan } from './training-report-plan.js';
 
@@ -166,5 +167,38 @@ describe('the training report plan', () => {
     expect(valueBeside(sheet(report, REPORT_SHEETS.run), 'Model')).toMatchObject({ value: 'design' });
     // A built-in model named by its id alone shows no JSON.
     expect([...cellsOf(sheet(plan, REPORT_SHEETS.model)).values()].some((c) => c && 'value' in c && c.value === MODEL_SPEC_LABEL)).toBe(false);
+  });
+
+  describe('with what the run learned', () => {
+    // 9,866 right of 10,000, as the last epoch recorded: 134 mistakes, all 4 taken for 9.
+    const counts: number[][] = Array.from({ length: 10 }, (_, k) => Array.from({ length: 10 }, (_, j) => (k === j ? 1000 : 0)));
+    counts[4]![4] = 866;
+    counts[4]![9] = 134;
+    const analysis: RunAnalysis = {
+      confusion: { counts, total: 10_000 },
+      mistakes: Array.from({ length: 30 }, (_, i) => ({ index: i, actual: 4, predicted: 9, probability: 0.9, pixels: Array.from({ length: 784 }, () => 0) })),
+      kernels: { layerIndex: 0, kernelSize: 3, weights: [[0, 1, 0, 1, -4, 1, 0, 1, 0]], digits: [] },
+      seconds: 1.5,
+    };
+    const withAnalysis = trainingReportPlan({ runId: 'run-42', config, metrics, state: 'completed', analysis });
+
+    it('adds the Confusion, Mistakes and Kernels sheets after the others', () => {
+      expect(withAnalysis.sheets.map((s) => s.name)).toEqual(['Run', 'Model', 'Epochs', 'Confusion', 'Mistakes', 'Kernels']);
+      expect(trainingReportPlan({ runId: 'x', config, metrics, state: 'completed', analysis: { confusion: analysis.confusion, mistakes: analysis.mistakes, seconds: 1 } }).sheets.map((s) => s.name)).toEqual([
+        'Run', 'Model', 'Epochs', 'Confusion', 'Mistakes',
+      ]);
+    });
+
+    it('checks the overall accuracy against the Epochs sheet’s last test accuracy', () => {
+      const cells = cellsOf(sheet(withAnalysis, 'Confusion'));
+      const formulas = [...cells.values()].filter((c) => c && 'formula' in c).map((c) => (c as { formula: string }).formula);
+      expect(formulas).toContain('Epochs!$E$5');
+      expect([...cells.values()]).toContainEqual(expect.objectContaining({ formula: 'ROUND(N15-B18,9)=0', result: true }));
+    });
+
+    it('says how many mistakes there were in all', () => {
+      const note = cellsOf(sheet(withAnalysis, 'Mistakes')).get('1,0');
+      expect(note && 'value' in note ? note.value : '').toMatch(/The 30 most confident of 134 mistakes/);
+    });
   });
 });

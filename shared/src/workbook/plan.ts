@@ -100,7 +100,15 @@ export interface LineChartPlan {
   readonly anchor: { readonly from: CellPosition; readonly to: CellPosition };
 }
 
-export type ChartPlan = LineChartPlan;
+/**
+ * A clustered column chart (Excel calls vertical bars "columns"): one bar per
+ * category for each series, e.g. the ten probabilities of a prediction.
+ */
+export interface BarChartPlan extends Omit<LineChartPlan, 'kind'> {
+  readonly kind: 'bar';
+}
+
+export type ChartPlan = LineChartPlan | BarChartPlan;
 
 /**
  * A drop-down list on a range (Excel's list data validation, ExcelApi 1.8 in Office.js).
@@ -160,6 +168,8 @@ export interface SheetPlan {
   readonly tabColor?: string;
   /** Column widths in characters, by zero-based column index. */
   readonly columnWidths?: readonly { readonly col: number; readonly width: number }[];
+  /** Row heights in points (Excel's default is 15), by zero-based row index; other rows keep the default. */
+  readonly rowHeights?: readonly { readonly row: number; readonly height: number }[];
   /** Rows and columns kept in view while scrolling. */
   readonly frozen?: { readonly rows: number; readonly columns: number };
   readonly blocks: readonly CellBlock[];

@@ -10,6 +10,9 @@ const R1C1_LIKE = /^(?:[Rr][0-9]*[Cc]?[0-9]*|[Cc][0-9]*)$/;
 const NAME_CHARS = /^[A-Za-z_\\][A-Za-z0-9_.\\]*$/;
 const RGB_HEX = /^[0-9A-Fa-f]{6}$/;
 
+/** Excel's tallest row, in points. */
+export const MAX_ROW_HEIGHT = 409;
+
 /** Excel's limit on a list validation's source ("a,b,c", separators included) and on its messages. */
 export const MAX_LIST_SOURCE_LENGTH = 255;
 export const MAX_VALIDATION_MESSAGE_LENGTH = 255;
@@ -65,6 +68,10 @@ export function validatePlan(plan: WorkbookPlan): WorkbookPlan {
   }
   for (const sheet of plan.sheets) {
     if (sheet.tabColor !== undefined && !RGB_HEX.test(sheet.tabColor)) fail(`sheet "${sheet.name}" has tab colour "${sheet.tabColor}", not 6 hex digits`);
+    for (const { row, height } of sheet.rowHeights ?? []) {
+      if (!Number.isInteger(row) || row < 0 || row >= MAX_ROWS) fail(`sheet "${sheet.name}" sets the height of row ${row}, which is not a row`);
+      if (!(height > 0 && height <= MAX_ROW_HEIGHT)) fail(`sheet "${sheet.name}" gives row ${row} the height ${height}; Excel allows more than 0 and up to ${MAX_ROW_HEIGHT} points`);
+    }
     for (const validation of sheet.validations ?? []) {
       const problem = listValidationProblem(validation, sheet);
       if (problem) fail(`a drop-down list on sheet "${sheet.name}" is unusable: ${problem}`);

@@ -3,7 +3,7 @@ import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import type { ChartPlan, LineChartPlan, RangeRef } from '@gradsheet/shared';
 import { finishPackage } from '../finish-package.js';
-import { categoryLabelSkip, lineChartXml } from './chart-xml.js';
+import { categoryLabelSkip, chartXml } from './chart-xml.js';
 
 const STEPS = 100;
 const DRAWING_TYPE = 'application/vnd.openxmlformats-officedocument.drawing+xml';
@@ -256,9 +256,9 @@ describe('adding charts to a package', () => {
   });
 });
 
-describe('lineChartXml', () => {
+describe('chartXml', () => {
   it('writes live references without cached values, and axes in schema order', () => {
-    const xml = lineChartXml(comparisonChart);
+    const xml = chartXml(comparisonChart);
     expect(xml).not.toMatch(/numCache|strCache/);
     const order = ['<c:title>', '<c:plotArea>', '<c:lineChart>', '<c:catAx>', '<c:valAx>', '<c:legend>', '<c:plotVisOnly', '<c:dispBlanksAs'];
     const positions = order.map((tag) => xml.indexOf(tag));
@@ -272,9 +272,18 @@ describe('lineChartXml', () => {
   });
 
   it('leaves out empty titles', () => {
-    const xml = lineChartXml({ ...lossChart, title: '', xAxisTitle: '' });
+    const xml = chartXml({ ...lossChart, title: '', xAxisTitle: '' });
     expect(xml).toContain('<c:autoTitleDeleted val="1"/>');
     expect(xml.match(/<c:title>/g)).toHaveLength(1);
+  });
+
+  it('writes a bar chart as clustered columns, with filled series in schema order', () => {
+    const xml = chartXml({ ...lossChart, kind: 'bar', categories: column('Steps', 0, 1, 10), series: [{ name: 'p', values: column('Steps', 1, 1, 10) }] });
+    expect(xml).not.toContain('<c:lineChart>');
+    expect(xml).toMatch(/<c:barChart><c:barDir val="col"\/><c:grouping val="clustered"\/><c:varyColors val="0"\/><c:ser>/);
+    expect(xml).toMatch(/<c:ser><c:idx val="0"\/><c:order val="0"\/><c:tx>.*<\/c:tx><c:spPr><a:solidFill>.*<\/c:spPr><c:invertIfNegative val="0"\/><c:cat>.*<\/c:cat><c:val>.*<\/c:val><\/c:ser>/);
+    expect(xml).toMatch(/<\/c:ser><c:gapWidth val="\d+"\/><c:axId val="\d+"\/><c:axId val="\d+"\/><\/c:barChart><c:catAx>/);
+    expect(xml).not.toMatch(/<c:marker|<c:smooth/);
   });
 
   it('picks a round label step giving about ten labels', () => {

@@ -1,5 +1,5 @@
 /**
- * Native line charts for a package written by exceljs, which has no chart
+ * Native charts for a package written by exceljs, which has no chart
  * support of its own: for a sheet, one drawing part holding a frame per chart,
  * one chart part per chart, the relationships that link sheet → drawing →
  * chart and the content types. The sheet's `<drawing>` element is returned for
@@ -9,7 +9,7 @@ import type { ChartPlan } from '@gradsheet/shared';
 import { relationshipsXml, relativeTarget, relsPartOf, REL_TYPE_CHART, REL_TYPE_DRAWING, type Relationship } from '../package/relationships.js';
 import type { NewWorksheetChild } from '../package/worksheet-part.js';
 import type { XlsxPackage } from '../package/xlsx-package.js';
-import { lineChartXml } from './chart-xml.js';
+import { chartXml } from './chart-xml.js';
 import { drawingXml, type ChartFrame } from './drawing-xml.js';
 
 const CONTENT_TYPE_DRAWING = 'application/vnd.openxmlformats-officedocument.drawing+xml';
@@ -27,7 +27,7 @@ export async function addChartParts(pkg: XlsxPackage, sheetPart: string, charts:
   const chartRels: Relationship[] = [];
   const frames: ChartFrame[] = charts.map((chart, index) => {
     const chartPart = `xl/charts/chart${++chartNumber}.xml`;
-    pkg.write(chartPart, lineChartXml(chart));
+    pkg.write(chartPart, chartXml(chart));
     pkg.addContentType(chartPart, CONTENT_TYPE_CHART);
     const chartRelId = `rId${index + 1}`;
     chartRels.push({ id: chartRelId, type: REL_TYPE_CHART, target: relativeTarget(drawingPart, chartPart) });

@@ -1,12 +1,12 @@
 /**
- * DrawingML for one native line chart (an `xl/charts/chartN.xml` part).
+ * DrawingML for one native chart, lines or columns (an `xl/charts/chartN.xml` part).
  *
  * Element order follows the ECMA-376 schema sequences exactly: Excel refuses
  * to open a chart whose children are out of order, even where other readers
  * cope. Series reference their ranges with formulas only and carry no cached
  * values, so the chart always draws what the cells currently hold.
  */
-import { GradSheetError, rangeFormula, type LineChartPlan, type LineSeriesPlan, type RangeRef } from '@gradsheet/shared';
+import { GradSheetError, rangeFormula, type ChartPlan, type LineSeriesPlan, type RangeRef } from '@gradsheet/shared';
 import { escapeXml, NS_REL, XML_DECLARATION } from '../package/xml.js';
 
 const NS_CHART = 'http://schemas.openxmlformats.org/drawingml/2006/chart';
@@ -25,8 +25,11 @@ const MAX_CATEGORY_LABELS = 12;
 /** Line width in EMU (1.75 pt). */
 const LINE_WIDTH_EMU = 22225;
 
+/** Space between clusters of columns, as a percentage of a column's width. */
+const BAR_GAP_WIDTH = 60;
+
 /** A complete chart part for `chart`. */
-export function lineChartXml(chart: LineChartPlan): string {
+export function chartXml(chart: ChartPlan): string {
   if (chart.series.length === 0) throw new GradSheetError('INVALID_PLAN', `chart "${chart.title}" has no series`);
   const skip = categoryLabelSkip(cellCount(chart.categories));
   const hasTitle = chart.title.trim() !== '';
@@ -40,11 +43,7 @@ export function lineChartXml(chart: LineChartPlan): string {
     (hasTitle ? titleXml(chart.title, { size: 1400, bold: true }) : '') +
     `<c:autoTitleDeleted val="${hasTitle ? 0 : 1}"/>` +
     '<c:plotArea><c:layout/>' +
-    '<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>' +
-    chart.series.map((series, index) => seriesXml(series, index, chart.categories)).join('') +
-    '<c:marker val="1"/>' +
-    `<c:axId val="${CATEGORY_AXIS_ID}"/><c:axId val="${VALUE_AXIS_ID}"/>` +
-    '</c:lineChart>' +
+    plotXml(chart) +
     '<c:catAx>' +
     axisStartXml(CATEGORY_AXIS_ID, 'b', false, chart.xAxisTitle) +
     // Labels sit at the bottom even when values go negative. No tick marks:
@@ -71,6 +70,27 @@ export function lineChartXml(chart: LineChartPlan): string {
   );
 }
 
+/** The chart-type element (CT_LineChart or CT_BarChart), its series and its axis ids, in schema order. */
+function plotXml(chart: ChartPlan): string {
+  const axes = `<c:axId val="${CATEGORY_AXIS_ID}"/><c:axId val="${VALUE_AXIS_ID}"/>`;
+  if (chart.kind === 'bar') {
+    return (
+      '<c:barChart><c:barDir val="col"/><c:grouping val="clustered"/><c:varyColors val="0"/>' +
+      chart.series.map((series, index) => barSeriesXml(series, index, chart.categories)).join('') +
+      `<c:gapWidth val="${BAR_GAP_WIDTH}"/>` +
+      axes +
+      '</c:barChart>'
+    );
+  }
+  return (
+    '<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>' +
+    chart.series.map((series, index) => seriesXml(series, index, chart.categories)).join('') +
+    '<c:marker val="1"/>' +
+    axes +
+    '</c:lineChart>'
+  );
+}
+
 /**
  * Shows every k-th category label so that at most MAX_CATEGORY_LABELS appear,
  * with k a "round" step (1, 2, 5, 10, 20, 50, …) so labels land on round steps.
@@ -88,20 +108,44 @@ function cellCount(range: RangeRef): number {
   return (Math.abs(range.end.row - range.start.row) + 1) * (Math.abs(range.end.col - range.start.col) + 1);
 }
 
-function seriesXml(series: LineSeriesPlan, index: number, categories: RangeRef): string {
-  const color = SERIES_COLORS[index % SERIES_COLORS.length] ?? SERIES_COLORS[0];
+function seriesColor(index: number): string {
+  return SERIES_COLORS[index % SERIES_COLORS.length] ?? SERIES_COLORS[0];
+}
+
+/** The series' idx, order and name (tx): how every kind of series starts. */
+function seriesStartXml(series: LineSeriesPlan, index: number): string {
   const name =
     typeof series.name === 'string'
       ? `<c:v>${escapeXml(series.name)}</c:v>`
       : `<c:strRef><c:f>${escapeXml(rangeFormula(series.name))}</c:f></c:strRef>`;
+  return `<c:idx val="${index}"/><c:order val="${index}"/><c:tx>${name}</c:tx>`;
+}
+
+function referencesXml(series: LineSeriesPlan, categories: RangeRef): string {
   return (
-    `<c:ser><c:idx val="${index}"/><c:order val="${index}"/>` +
-    `<c:tx>${name}</c:tx>` +
-    `<c:spPr><a:ln w="${LINE_WIDTH_EMU}" cap="rnd"><a:solidFill><a:srgbClr val="${color}"/></a:solidFill><a:round/></a:ln></c:spPr>` +
-    '<c:marker><c:symbol val="none"/></c:marker>' +
     `<c:cat><c:numRef><c:f>${escapeXml(rangeFormula(categories))}</c:f></c:numRef></c:cat>` +
-    `<c:val><c:numRef><c:f>${escapeXml(rangeFormula(series.values))}</c:f></c:numRef></c:val>` +
+    `<c:val><c:numRef><c:f>${escapeXml(rangeFormula(series.values))}</c:f></c:numRef></c:val>`
+  );
+}
+
+function seriesXml(series: LineSeriesPlan, index: number, categories: RangeRef): string {
+  return (
+    `<c:ser>${seriesStartXml(series, index)}` +
+    `<c:spPr><a:ln w="${LINE_WIDTH_EMU}" cap="rnd"><a:solidFill><a:srgbClr val="${seriesColor(index)}"/></a:solidFill><a:round/></a:ln></c:spPr>` +
+    '<c:marker><c:symbol val="none"/></c:marker>' +
+    referencesXml(series, categories) +
     '<c:smooth val="0"/>' +
+    '</c:ser>'
+  );
+}
+
+/** CT_BarSer: filled columns; a negative value keeps its colour. */
+function barSeriesXml(series: LineSeriesPlan, index: number, categories: RangeRef): string {
+  return (
+    `<c:ser>${seriesStartXml(series, index)}` +
+    `<c:spPr><a:solidFill><a:srgbClr val="${seriesColor(index)}"/></a:solidFill></c:spPr>` +
+    '<c:invertIfNegative val="0"/>' +
+    referencesXml(series, categories) +
     '</c:ser>'
   );
 }
