@@ -35,7 +35,7 @@ describe('gradsheet train', () => {
     expect(epoch.testAcc).toBeGreaterThan(0.9);
     expect(epoch.lr).toBe(0.005);
 
-    expect((await readdir(runDir)).sort()).toEqual(['metrics.jsonl', 'model.json', 'run.json', 'weights-best.bin', 'weights-best.json', 'weights-final.bin', 'weights-final.json']);
+    expect((await readdir(runDir)).sort()).toEqual(['analysis.json', 'metrics.jsonl', 'model.json', 'run.json', 'weights-best.bin', 'weights-best.json', 'weights-final.bin', 'weights-final.json']);
     const stored = (await readFile(join(runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject(epoch);

@@ -244,3 +244,13 @@ export function numberAt(rows: string[][], row: number, col: number): number {
   const found = text === undefined ? `no cell (${rows.length} rows, ${rows[row]?.length ?? 0} cells in that row)` : JSON.stringify(text);
   throw new Error(`Expected a number at ${cell} (row ${row}, col ${col}, 0-based) but found ${found}.`);
 }
+
+/**
+ * The number in rows[row][col], a percentage too: the CSV keeps every digit, but
+ * a percent format keeps its sign ("98.6600000000000%"), which is undone here.
+ */
+export function valueAt(rows: string[][], row: number, col: number): number {
+  const text = rows[row]?.[col] ?? '';
+  if (!text.endsWith('%')) return numberAt(rows, row, col);
+  return numberAt([[text.slice(0, -1)]], 0, 0) / 100;
+}
