@@ -92,6 +92,43 @@ describe('Conv2DBackpropFilter and Conv2DBackpropInput on wasm match the cpu bac
     expect(errors.input).toBeLessThanOrEqual(1e-5);
   });
 
+  // Designs may use any kernel from 1 to 7, strides up to 3 (also above the kernel, which
+  // skips input pixels), odd sizes, and channel counts that are not multiples of four.
+  const designRandom = seededRandom(21);
+  const designCases: ConvCase[] = [];
+  for (const k of [1, 2, 3, 4, 5, 6, 7]) {
+    for (const stride of [1, 2, 3]) {
+      for (const pad of ['same', 'valid', Math.floor(k / 2)] as const) {
+        const side = designRandom.int(Math.max(k, 5), 15) | 1;
+        const inChannels = [1, 3, 5, 17][designRandom.int(0, 3)] as number;
+        const outChannels = [1, 3, 5, 17][designRandom.int(0, 3)] as number;
+        designCases.push({ x: [designRandom.int(1, 3), side, side, inChannels], filter: [k, k, inChannels, outChannels], strides: [stride, stride], pad });
+      }
+    }
+  }
+
+  it(`the designs' shapes: kernels 1 to 7, strides 1 to 3, 'same', 'valid' and numeric padding, odd sizes, channels 1/3/5/17 (${designCases.length} cases), relative error ≤ 1e-5`, async () => {
+    for (const [i, c] of designCases.entries()) {
+      const errors = await checkBackprop(c, 200 + i);
+      const label = JSON.stringify(c);
+      expect(errors.filter, `dW ${label}`).toBeLessThanOrEqual(1e-5);
+      expect(errors.input, `dx ${label}`).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
+  it.each([
+    { x: [2, 28, 28, 1], filter: [7, 7, 1, 17], strides: [2, 2], pad: 3 },
+    { x: [2, 13, 13, 17], filter: [5, 5, 17, 5], strides: [2, 2], pad: 'same' },
+    { x: [3, 11, 11, 3], filter: [1, 1, 3, 17], strides: [3, 3], pad: 'valid' },
+    { x: [2, 9, 9, 5], filter: [2, 2, 5, 3], strides: [3, 3], pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+    { x: [4, 1, 1, 17], filter: [1, 1, 17, 10], strides: [1, 1], pad: 'valid' },
+    { x: [2, 7, 7, 12], filter: [7, 7, 12, 10], strides: [1, 1], pad: 'valid' },
+  ] satisfies ConvCase[])('edge shapes of designs (a 1×1 map, a kernel covering the map, stride above the kernel): %j', async (c) => {
+    const errors = await checkBackprop(c, 17);
+    expect(errors.filter).toBeLessThanOrEqual(1e-5);
+    expect(errors.input).toBeLessThanOrEqual(1e-5);
+  });
+
   it('covers stride 2 with leftover rows, where dW crops and dx pads', async () => {
     const c: ConvCase = { x: [2, 14, 13, 3], filter: [3, 3, 3, 4], strides: [2, 2], pad: 'valid' };
     const errors = await checkBackprop(c, 7);

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { randomDesign, seededRandom as sharedRandom, type ModelSpec } from '@gradsheet/shared';
+import { buildModel as buildDesign } from '../build-model.js';
+import { computeGradients, readAllWeights, writeAllWeights } from '../replica.js';
 import { relativeError, seededRandom, startWasm, type Backend } from '../../../test/kernel-testing.js';
 
 const BATCH = 8;
@@ -71,5 +74,72 @@ describe('one training step of a small CNN on wasm matches the cpu backend', () 
     expect(tf.engine().backend.numDataIds()).toBe(buffers);
     tf.dispose([x, y]);
     model.dispose();
+  });
+});
+
+/** One step of a design, as the trainer runs it, on `backend`; the weights and dropout masks come from `seed`. */
+async function designStep(backend: Backend, spec: ModelSpec, seed: number, weights: Float32Array | null, images: Float32Array, labels: Int32Array) {
+  await tf.setBackend(backend);
+  const model = buildDesign(spec, sharedRandom(seed));
+  if (weights) writeAllWeights(model, weights);
+  const sizes = model.trainableWeights.map((w) => w.shape.reduce<number>((a, b) => a * (b ?? 1), 1));
+  const all = await readAllWeights(model);
+  const result = await computeGradients(model, images, labels);
+  model.dispose();
+  let offset = 0;
+  const grads = sizes.map((size) => result.gradients.subarray(offset, (offset += size)));
+  return { loss: result.loss, grads, weights: all };
+}
+
+/** max |a − b| over a gradient. */
+function largestDifference(a: Float32Array, b: Float32Array): number {
+  let diff = 0;
+  for (let i = 0; i < b.length; i++) diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
+  return diff;
+}
+
+/** Every weight moved by about one float32 rounding step (2⁻²³ relative), up or down at random. */
+function nudged(weights: Float32Array, random: () => number): Float32Array {
+  return weights.map((w) => w * (1 + (random() < 0.5 ? -1 : 1) * 2 ** -23));
+}
+
+describe('one training step of random designs on wasm matches the cpu backend', () => {
+  beforeAll(startWasm);
+
+  /*
+   * Random designs can be ill-conditioned: a BatchNorm over features that vary little
+   * across the batch amplifies rounding, and a bias before a BatchNorm has a gradient
+   * that is zero in exact arithmetic, so rounding is all there is. So each gradient on
+   * wasm must agree with cpu's within 1e-4 of its size, plus ten times how far it moves
+   * when the weights move by one rounding step, plus 1e-6 of the model's largest
+   * gradient (for gradients that are zero but for rounding). A layer built or
+   * differentiated wrong differs by far more; the kernels' own precision is checked at
+   * 1e-5 in their tests.
+   */
+  it('10 random designs (every layer type, strides, paddings, kernels): the loss within 1e-5, every gradient within rounding', async () => {
+    const random = sharedRandom(77);
+    const data = seededRandom(78);
+    const batch = 8;
+    const types = new Set<string>();
+    for (let i = 0; i < 10; i++) {
+      const spec = randomDesign(random);
+      for (const layer of spec.layers) types.add(layer.type);
+      const images = data.normals(batch * 28 * 28);
+      const labels = Int32Array.from({ length: batch }, (_, k) => (k * 3 + i) % 10);
+      const cpu = await designStep('cpu', spec, i, null, images, labels);
+      const wasm = await designStep('wasm', spec, i, cpu.weights, images, labels);
+      const wasmNudged = await designStep('wasm', spec, i, nudged(cpu.weights, data.next), images, labels);
+      const label = `design ${i}: ${JSON.stringify(spec.layers)}`;
+      expect(Math.abs(wasm.loss - cpu.loss) / Math.abs(cpu.loss), label).toBeLessThanOrEqual(1e-5);
+      const largest = (g: Float32Array) => g.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      const modelLargest = Math.max(...cpu.grads.map(largest));
+      cpu.grads.forEach((g, k) => {
+        const w = wasm.grads[k] as Float32Array;
+        const allowed = 1e-4 * largest(g) + 10 * largestDifference(wasmNudged.grads[k] as Float32Array, w) + 1e-6 * modelLargest;
+        const diff = largestDifference(w, g);
+        expect(diff, `${label}, gradient ${k}`).toBeLessThanOrEqual(allowed);
+      });
+    }
+    expect(types.size, [...types].join(', ')).toBe(9);
   });
 });

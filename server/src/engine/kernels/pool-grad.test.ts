@@ -25,6 +25,30 @@ function pooledSize(c: PoolCase): number {
   return c.x[0] * out(c.x[1]) * out(c.x[2]) * c.x[3];
 }
 
+/** Pools as designs use them: sizes 1 to 4, strides 1 to 3 (above the size, pixels are skipped), odd sizes, channels 1/3/5/17. */
+function designPoolCases(seed: number): PoolCase[] {
+  const random = seededRandom(seed);
+  const cases: PoolCase[] = [];
+  for (const filterSize of [1, 2, 3, 4]) {
+    for (const strides of [1, 2, 3]) {
+      const side = random.int(Math.max(filterSize, 5), 15) | 1;
+      cases.push({ x: [random.int(1, 3), side, side, [1, 3, 5, 17][random.int(0, 3)] as number], filterSize, strides, pad: 'valid' });
+    }
+  }
+  cases.push({ x: [4, 1, 1, 17], filterSize: 1, strides: 1, pad: 'valid' }, { x: [2, 7, 7, 5], filterSize: 7, strides: 7, pad: 'valid' });
+  return cases;
+}
+
+async function avgPoolGradOnBoth(c: PoolCase, x: Float32Array, dy: Float32Array) {
+  const compute = () => {
+    const input = tf.tensor4d(x, c.x);
+    const attrs = { filterSize: c.filterSize, strides: c.strides, pad: c.pad };
+    const output = tf.avgPool(input, c.filterSize, c.strides, c.pad);
+    return tf.engine().runKernel('AvgPoolGrad', { dy: tf.tensor(dy, output.shape), input }, attrs) as tf.Tensor;
+  };
+  return { wasm: await runOn('wasm', compute), cpu: await runOn('cpu', compute) };
+}
+
 describe('MaxPoolGrad on wasm matches the cpu backend', () => {
   beforeAll(startWasm);
 
@@ -56,6 +80,15 @@ describe('MaxPoolGrad on wasm matches the cpu backend', () => {
     expect(relativeError(wasm, cpu)).toBeLessThanOrEqual(1e-5);
   });
 
+  it("the designs' pools, relative error ≤ 1e-5", async () => {
+    const random = seededRandom(14);
+    for (const c of designPoolCases(15)) {
+      const x = random.normals(c.x.reduce((a, b) => a * b, 1)).map((v) => Math.round(v * 1.5) - 1);
+      const { wasm, cpu } = await maxPoolGradOnBoth(c, x, random.normals(pooledSize(c)));
+      expect(relativeError(wasm, cpu), JSON.stringify(c)).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
   it('sends the gradient of an all-negative window to its maximum, not to element 0', async () => {
     const c: PoolCase = { x: [1, 2, 4, 1], filterSize: 2, strides: 2, pad: 'valid' };
     const x = Float32Array.from([5, 1, -3, -1, 2, 0, -2, -4]);
@@ -76,16 +109,15 @@ describe('the shipped AvgPoolGrad on wasm is right, so it stays', () => {
         strides: random.int(1, 2),
         pad: random.next() < 0.5 ? 'same' : 'valid',
       };
-      const x = random.normals(c.x.reduce((a, b) => a * b, 1));
-      const dy = random.normals(pooledSize(c));
-      const compute = () => {
-        const input = tf.tensor4d(x, c.x);
-        const attrs = { filterSize: c.filterSize, strides: c.strides, pad: c.pad };
-        const output = tf.avgPool(input, c.filterSize, c.strides, c.pad);
-        return tf.engine().runKernel('AvgPoolGrad', { dy: tf.tensor(dy, output.shape), input }, attrs) as tf.Tensor;
-      };
-      const wasm = await runOn('wasm', compute);
-      const cpu = await runOn('cpu', compute);
+      const { wasm, cpu } = await avgPoolGradOnBoth(c, random.normals(c.x.reduce((a, b) => a * b, 1)), random.normals(pooledSize(c)));
+      expect(relativeError(wasm, cpu), JSON.stringify(c)).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
+  it("the designs' pools, relative error ≤ 1e-5", async () => {
+    const random = seededRandom(16);
+    for (const c of designPoolCases(17)) {
+      const { wasm, cpu } = await avgPoolGradOnBoth(c, random.normals(c.x.reduce((a, b) => a * b, 1)), random.normals(pooledSize(c)));
       expect(relativeError(wasm, cpu), JSON.stringify(c)).toBeLessThanOrEqual(1e-5);
     }
   });
