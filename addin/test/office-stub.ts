@@ -93,6 +93,20 @@ win.Excel = {
 
 win.__fakeExcel = {
   workbook: () => read<FakeWorkbookState>(KEYS.workbook, emptyWorkbook()),
+  /**
+   * Types a value into a cell (zero-based row and column), as a learner does in Excel: the cell's value
+   * changes, nothing else; null clears it. A locked cell of a protected sheet refuses, as Excel does.
+   */
+  typeInto(sheetName: string, row: number, col: number, value: string | number | boolean | null): void {
+    const state = read<FakeWorkbookState>(KEYS.workbook, emptyWorkbook());
+    const sheet = state.sheets.find((s) => s.name === sheetName);
+    if (!sheet) throw new Error(`there is no sheet "${sheetName}"`);
+    const cell = (sheet.cells[`${row},${col}`] ??= {});
+    if (sheet.protected && cell.locked !== false) throw new Error(`the cell ${row},${col} of "${sheetName}" is locked`);
+    if (value === null) delete cell.input;
+    else cell.input = value;
+    write(KEYS.workbook, state);
+  },
   runs: () => read<ExcelRunRecord[]>(KEYS.runs, []),
   settings: () => read<Record<string, unknown>>(KEYS.settings, {}),
 };

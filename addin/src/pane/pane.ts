@@ -1,14 +1,16 @@
 import {
-  assertState,
   buildBackpropWorkbookPlan,
   errorCodeOf,
   getModel,
+  MODEL_ZOO,
   parseTrainingRequest,
   type ChartPlan,
   type CreateRunRequest,
+  type ModelSpec,
   type OptimizerName,
   type RunState,
   type ScheduleName,
+  type TrainingDefaults,
   type TrainingField,
 } from '@gradsheet/shared';
 import { applyWorkbookPlan, seriesName } from '../excel/plan-writer.js';
@@ -20,27 +22,16 @@ import { RunFollower } from '../training/run-follower.js';
 import { localStorageMemory, type RunMemory } from '../training/run-memory.js';
 import { TableEpochSink } from '../training/table-epoch-sink.js';
 import { BACKPROP_FIELDS, readBackpropForm, type BackpropFieldId } from './backprop-form.js';
+import { setUpDesign, type DesignTraining } from './design-panel.js';
 import { formNumber } from './form-text.js';
 import { EXCEL_TOO_OLD, plainMessage, runFailedMessage } from './messages.js';
+import { $, notice } from './page.js';
 
 /** Where the pane runs: inside Excel with the API it needs, inside an Excel too old, or in a plain browser. */
 export type PaneHost =
   | { readonly kind: 'excel'; readonly run: ExcelRun; readonly memory: RunMemory }
   | { readonly kind: 'excel-too-old' }
   | { readonly kind: 'browser' };
-
-const $ = <T extends HTMLElement>(id: string): T => {
-  const element = document.getElementById(id);
-  assertState(element, `the page has a #${id}`);
-  return element as T;
-};
-
-function notice(message: string | null, kind: 'error' | 'info' = 'error'): void {
-  const element = $('notice');
-  element.hidden = message === null;
-  element.textContent = message ?? '';
-  element.dataset.kind = kind;
-}
 
 export async function startPane(host: PaneHost): Promise<void> {
   document.body.dataset.host = host.kind;
@@ -52,7 +43,7 @@ export async function startPane(host: PaneHost): Promise<void> {
         : 'In Excel, but this version is too old.';
   if (host.kind === 'excel-too-old') notice(EXCEL_TOO_OLD);
   setUpBackprop(host);
-  await setUpTraining(host);
+  setUpDesign(host, await setUpTraining(host));
   document.body.dataset.ready = 'true';
 }
 
@@ -166,9 +157,13 @@ function saveBlob(blob: Blob, filename: string): void {
 
 // ---------- Training ----------
 
-async function setUpTraining(host: PaneHost): Promise<void> {
+/** Sets up the training section; answers what the design section needs of it, or null where nothing can be trained. */
+async function setUpTraining(host: PaneHost): Promise<DesignTraining | null> {
   const form = $<HTMLFormElement>('train-form');
   const start = $<HTMLButtonElement>('start');
+  // Both buttons that start a run wait while the followed run trains.
+  const starters = host.kind === 'excel' ? [start, $<HTMLButtonElement>('design-train')] : [start];
+  const startable = (yes: boolean) => starters.forEach((button) => (button.disabled = !yes));
   const cancel = $<HTMLButtonElement>('cancel');
   const status = $('run-status');
   const progress = $<HTMLProgressElement>('run-progress');
@@ -177,9 +172,11 @@ async function setUpTraining(host: PaneHost): Promise<void> {
 
   if (host.kind === 'excel-too-old') {
     start.disabled = true;
-    return;
+    return null;
   }
-  const sink: EpochSink = host.kind === 'excel' ? new ExcelEpochSink(host.run) : new TableEpochSink($<HTMLTableElement>('epochs-table'));
+  /** The designs of the runs started here, for the run's sheets: a design's id names no built-in model. */
+  const designs = new Map<string, ModelSpec>();
+  const sink: EpochSink = host.kind === 'excel' ? new ExcelEpochSink(host.run, (id) => designs.get(id)) : new TableEpochSink($<HTMLTableElement>('epochs-table'));
   const memory = host.kind === 'excel' ? host.memory : localStorageMemory();
   const running = (state: RunState) => state === 'queued' || state === 'running';
   let where = '';
@@ -192,7 +189,7 @@ async function setUpTraining(host: PaneHost): Promise<void> {
       report.href = service.reportUrl(run.id);
       report.hidden = false;
       cancel.disabled = !running(run.state);
-      start.disabled = running(run.state);
+      startable(!running(run.state));
     },
     progress(p) {
       progress.hidden = false;
@@ -202,14 +199,14 @@ async function setUpTraining(host: PaneHost): Promise<void> {
     },
     state(state, error) {
       cancel.disabled = !running(state);
-      start.disabled = running(state);
+      startable(!running(state));
       if (state === 'failed') notice(runFailedMessage(error));
       if (state === 'interrupted') notice('The run was interrupted (the service stopped). Resume it with POST /api/runs/<id>/resume, or start a new one.', 'info');
     },
     finished(done) {
       progress.hidden = true;
       cancel.disabled = true;
-      start.disabled = false;
+      startable(true);
       status.dataset.finished = done.state;
       const words = done.state === 'done' ? 'finished' : done.state === 'cancelled' ? 'was cancelled' : 'failed';
       status.textContent = `Run ${done.id.slice(0, 8)} ${words} after ${done.epochs} epoch${done.epochs === 1 ? '' : 's'}; every epoch is in ${where}.`;
@@ -223,13 +220,15 @@ async function setUpTraining(host: PaneHost): Promise<void> {
     },
   });
 
-  const fillDefaults = async (id: string) => {
-    const t = getModel(id).training;
+  const showDefaults = (t: TrainingDefaults) => {
     ($('epochs') as HTMLInputElement).value = String(t.epochs);
     ($('batchSize') as HTMLInputElement).value = String(t.batchSize);
     ($('optimizer') as HTMLSelectElement).value = t.optimizer;
     ($('trainLr') as HTMLInputElement).value = String(t.lr);
     ($('schedule') as HTMLSelectElement).value = t.schedule;
+  };
+  const fillDefaults = async (id: string) => {
+    showDefaults(getModel(id).training);
     const summary = $('model-summary');
     try {
       const detail = await service.model(id);
@@ -251,24 +250,34 @@ async function setUpTraining(host: PaneHost): Promise<void> {
   } catch (error) {
     notice(plainMessage(error));
     start.disabled = true;
-    return;
+    return null;
   }
   modelSelect.addEventListener('change', () => void fillDefaults(modelSelect.value));
+
+  /** Starts a checked request's run and follows it; `design` is the spec a design run trains. */
+  const startRun = async (request: CreateRunRequest, design?: ModelSpec): Promise<string> => {
+    startable(false);
+    try {
+      status.textContent = 'Starting the run…';
+      delete status.dataset.finished;
+      const { id } = await service.createRun(request);
+      if (design) designs.set(id, design);
+      await follower.follow(id);
+      return id;
+    } catch (error) {
+      startable(true);
+      status.textContent = '';
+      throw error;
+    }
+  };
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void (async () => {
       notice(null);
-      start.disabled = true;
       try {
-        const request = readRunRequest(modelSelect.value);
-        status.textContent = 'Starting the run…';
-        delete status.dataset.finished;
-        const { id } = await service.createRun(request);
-        await follower.follow(id);
+        await startRun(readRunRequest({ model: modelSelect.value }));
       } catch (error) {
-        start.disabled = false;
-        status.textContent = '';
         notice(plainMessage(error));
       }
     })();
@@ -282,8 +291,11 @@ async function setUpTraining(host: PaneHost): Promise<void> {
       notice('Picked up the run this pane was following before it reloaded.', 'info');
       const config = follower.run?.config;
       if (config) {
-        modelSelect.value = config.model;
-        await fillDefaults(config.model);
+        // A design's id names no built-in model: the select and its summary stay as they are.
+        if (MODEL_ZOO.some((model) => model.id === config.model)) {
+          modelSelect.value = config.model;
+          await fillDefaults(config.model);
+        }
         const set = (id: string, value: string | number | undefined) => (($(id) as HTMLInputElement).value = value === undefined ? '' : String(value));
         set('epochs', config.epochs);
         set('batchSize', config.batchSize);
@@ -298,6 +310,11 @@ async function setUpTraining(host: PaneHost): Promise<void> {
   } catch (error) {
     notice(plainMessage(error));
   }
+
+  return {
+    showDefaults,
+    train: (spec) => startRun(readRunRequest({ modelSpec: spec }), spec),
+  };
 }
 
 /** The training form's fields as its labels name them in messages. */
@@ -313,14 +330,17 @@ const TRAINING_LABELS: Partial<Record<TrainingField, string>> = {
   limitTest: 'Test images',
 };
 
-/** The form's text as the request the service takes, checked by the same parser as the CLI and the service. */
-function readRunRequest(model: string): CreateRunRequest {
+/**
+ * The form's text as the request the service takes, for a built-in model or a design,
+ * checked by the same parser as the CLI and the service.
+ */
+function readRunRequest(model: { readonly model: string } | { readonly modelSpec: ModelSpec }): CreateRunRequest {
   const label = (field: TrainingField) => TRAINING_LABELS[field] ?? field;
   const text = (id: string) => ($(id) as HTMLInputElement).value.trim();
   const number = (id: string, field: TrainingField) => formNumber(label(field), text(id));
   const optional = (id: string, field: 'limitTrain' | 'limitTest') => (text(id) === '' ? {} : { [field]: number(id, field) });
   const request: CreateRunRequest = {
-    model,
+    ...model,
     epochs: number('epochs', 'epochs'),
     batchSize: number('batchSize', 'batchSize'),
     // The parser checks the choice against the allowed ones.

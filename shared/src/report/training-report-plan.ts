@@ -201,7 +201,7 @@ function buildModelSheet(model: ModelSpec, summary: ModelSummary, withSpec: bool
               {
                 origin: { row: totalsRow + 4, col: 0 },
                 rows: [
-                  [label(MODEL_SPEC_LABEL), { value: 'Save this cell as a .json file to train it again: gradsheet train --model-file FILE.json', style: STYLE.note }],
+                  [label(MODEL_SPEC_LABEL), { value: 'The cell below, saved as a .json file, trains again: gradsheet train --model-file FILE.json', style: STYLE.note }],
                   [{ value: JSON.stringify(model) }],
                 ],
               },

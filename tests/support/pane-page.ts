@@ -1,0 +1,55 @@
+import type { Page } from 'playwright-core';
+import type { FakeWorkbookState } from '../../addin/test/fake-excel/index.js';
+import { OFFICE_JS, screenshot, sheetHtml, type Browser } from './browser.js';
+
+/** The task pane in a tab of Chromium, with office.js routed to the stub over the recording fake of Excel. */
+
+/** Where the pane runs: Excel of an ExcelApi version (by default the manifest's 1.7), a browser without a host, or no office.js at all. */
+export type PaneHostChoice = { host: 'Excel' | null; excelApi?: string | number } | 'no office.js';
+
+export interface PaneOpener {
+  readonly browser: Browser;
+  /** The office.js stub's code (officeStubScript). */
+  readonly stub: string;
+  /** Uncaught exceptions of every page opened, for the test to check. */
+  readonly pageErrors: string[];
+}
+
+/** A new tab (fresh sessionStorage, so a fresh fake workbook) on the pane at `url`, as the given host. */
+export async function openPane({ browser, stub, pageErrors }: PaneOpener, url: string, host: PaneHostChoice): Promise<Page> {
+  const page = await browser.context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  if (host === 'no office.js') {
+    // Offline, the CDN cannot be reached: office.js never loads.
+    await page.route(OFFICE_JS, (route) => route.abort('internetdisconnected'));
+  } else {
+    await page.addInitScript(`window.__officeStub = ${JSON.stringify(host)};`);
+    await page.route(OFFICE_JS, (route) => route.fulfill({ contentType: 'application/javascript', body: stub }));
+  }
+  await page.goto(`${url}/taskpane.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  return page;
+}
+
+export const workbookOf = (page: Page) => page.evaluate('window.__fakeExcel.workbook()') as Promise<FakeWorkbookState>;
+
+/** The document settings the pane saved (Office.context.document.settings). */
+export const settingsOf = (page: Page) => page.evaluate('window.__fakeExcel.settings()') as Promise<Record<string, unknown>>;
+
+/** Types a value into a cell of the fake workbook (zero-based row and column), as a learner does in Excel. */
+export async function typeInto(page: Page, sheet: string, row: number, col: number, value: string | number | boolean | null): Promise<void> {
+  await page.evaluate(`window.__fakeExcel.typeInto(${JSON.stringify(sheet)}, ${row}, ${col}, ${JSON.stringify(value)})`);
+}
+
+/** Screenshots of sheets of the fake workbook, beside the pane's own. */
+export async function showSheets(browser: Browser, pane: Page, names: readonly string[], prefix: string, size: { rows?: number; cols?: number } = {}): Promise<void> {
+  const state = await workbookOf(pane);
+  const page = await browser.context.newPage();
+  for (const name of names) {
+    const sheet = state.sheets.find((s) => s.name === name);
+    if (!sheet) throw new Error(`no sheet ${name}`);
+    await page.setContent(sheetHtml(sheet, size.rows, size.cols));
+    await screenshot(page, `${prefix}-sheet-${name.replace(/\W+/g, '-')}`);
+  }
+  await page.close();
+}
