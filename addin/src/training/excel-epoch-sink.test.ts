@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EPOCH_COLUMNS, resolveTrainConfig, getModel, type EpochMetrics, type RunView } from '@gradsheet/shared';
+import { EPOCH_COLUMNS, MODEL_SPEC_LABEL, parseModelSpec, resolveTrainConfig, getModel, type EpochMetrics, type RunView } from '@gradsheet/shared';
 import { emptyWorkbook, FakeRequestContext, newRecording, type FakeWorkbookState } from '../../test/fake-excel/index.js';
 import { ExcelEpochSink, modelSheetName, runSheetName, type ExcelRun } from './excel-epoch-sink.js';
 
@@ -113,5 +113,18 @@ describe('ExcelEpochSink', () => {
     const state = { ...emptyWorkbook(), structureLocked: true };
     await expect(new ExcelEpochSink(excel(state).run).prepare(view, false)).rejects.toMatchObject({ code: 'WORKBOOK_PROTECTED' });
     expect(state.sheets.map((s) => s.name)).toEqual(['Sheet1']);
+  });
+
+  it('writes a design run’s layers and its spec as JSON beside the run’s sheet', async () => {
+    const design = parseModelSpec({ layers: [{ type: 'Conv2d', filters: 6, kernel: 3 }, { type: 'ReLU' }, { type: 'GAP' }, { type: 'Linear', units: 10 }] });
+    const designView: RunView = { ...view, config: resolveTrainConfig({ epochs: 2 }, design) };
+    const state = emptyWorkbook();
+    await new ExcelEpochSink(excel(state).run, (id) => (id === RUN_ID ? design : undefined)).prepare(designView, false);
+    const inputs = Object.values(state.sheets.find((s) => s.name === modelSheetName(RUN_ID))?.cells ?? {}).map((c) => c.input);
+    expect(inputs).toEqual(expect.arrayContaining(['Model design', 'Conv2d-1', 'Linear-4', MODEL_SPEC_LABEL]));
+    const json = inputs.find((value): value is string => typeof value === 'string' && value.startsWith('{'));
+    expect(parseModelSpec(JSON.parse(json ?? 'null'))).toEqual(design);
+    // Without its design, a run of a model no id names cannot be summarised.
+    await expect(new ExcelEpochSink(excel(emptyWorkbook()).run).prepare(designView, false)).rejects.toMatchObject({ code: 'UNKNOWN_MODEL' });
   });
 });
