@@ -153,6 +153,19 @@ describe.skipIf(!hasChromium)('designing a model in the task pane', () => {
     });
     const before = await runsOnService();
 
+    // Designing again: the Model sheet is taken, and the pane offers to replace it, as for the backprop workbook.
+    await typeInRow(page, 3, 'filters', 5);
+    await page.click('#design');
+    await page.waitForSelector('#notice:has-text("already has")');
+    expect(await page.textContent('#notice')).toMatch(/^This workbook already has sheet named “Model”\. Press “Replace them”/);
+    expect(await page.isVisible('#design-replace')).toBe(true);
+    await page.click('#design-replace');
+    await page.waitForSelector('#design-status[data-state="designed"]');
+    expect(await page.isVisible('#notice')).toBe(false);
+    const replaced = await workbookOf(page);
+    expect(replaced.sheets.filter((s) => s.name === DESIGNER_SHEET)).toHaveLength(1);
+    expect(replaced.sheets.find((s) => s.name === DESIGNER_SHEET)?.cells[`${geometry.firstLayerRow + 3},${designerColumn('filters')}`]?.input).toBe(8);
+
     // Two bad rows at once: both are named.
     await typeInRow(page, 7, 'rate', 1.5);
     await typeInRow(page, 9, 'type', 'Conv3d');
