@@ -1,4 +1,6 @@
-import { a1, GradSheetError, type CellBlock, type CellStyle, type ChartPlan, type PlanCell, type RangeRef, type SheetPlan, type WorkbookPlan } from '@gradsheet/shared';
+import { a1, GradSheetError, type CellBlock, type CellStyle, type ChartPlan, type FormulaFill, type PlanCell, type RangeRef, type SheetPlan, type WorkbookPlan } from '@gradsheet/shared';
+import { loadCalculationMode, recalculateIfManual, type CalculationOutcome } from './calculation.js';
+import { detectFillMode, fallbackFillMode, rememberedFillMode, type FillMode } from './fill-mode.js';
 import { excelApiSupported } from './requirements.js';
 import { applyConditionalFormat, applyListValidation, DATA_VALIDATION_API, listSource } from './sheet-rules.js';
 import { blockStyleAreas, type StyleArea } from './style-areas.js';
@@ -8,11 +10,14 @@ import { blockStyleAreas, type StyleArea } from './style-areas.js';
  *
  * Office.js queues every call and sends the queue to Excel at `context.sync()`, so
  * the number of syncs, not the number of cells, sets the cost. This writer syncs once
- * to check the sheet and defined names it needs, then once per request of at most
- * `maxRequestBytes` of payload (Excel on the web refuses requests over 5 MB). A filled
- * column is one R1C1 formula assigned to the whole range, so its payload does not grow
- * with its height: the backprop workbook takes the same two syncs at 10 steps and at
- * 10,000.
+ * to check the sheet and defined names it needs (and Excel's calculation mode), then
+ * once per request of at most `maxRequestBytes` of payload (Excel on the web refuses
+ * requests over 5 MB), and once more to leave each chart with exactly the plan's series
+ * and to protect the sheets. A filled column is one R1C1 formula, given to Excel in the
+ * way this Excel takes it (fill-mode.ts): where one value fills a range, its payload
+ * does not grow with its height, and the backprop workbook takes the same three syncs
+ * at 10 steps and at 10,000. The first build of a session asks Excel how it fills, in
+ * two more syncs.
  */
 
 /** Excel on the web refuses a request (one sync) whose payload is larger than this. */
@@ -40,6 +45,10 @@ export interface ApplyPlanResult {
   readonly syncs: number;
   /** Estimated payload of each write request, in bytes. */
   readonly requestBytes: readonly number[];
+  /** How the filled columns went in. */
+  readonly fillMode: FillMode;
+  /** Whether Excel recalculates by itself, or was asked to once because its calculation is manual. */
+  readonly calculation: CalculationOutcome;
 }
 
 /** Review > Protect Workbook is on: no sheet can be added. */
@@ -65,13 +74,19 @@ export interface WriteCall {
 export async function applyWorkbookPlan(context: Excel.RequestContext, plan: WorkbookPlan, options: ApplyPlanOptions = {}): Promise<ApplyPlanResult> {
   const budget = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   const report = options.onProgress ?? (() => {});
-  report({ done: 0, total: 2, phase: 'checking' });
+  report({ done: 0, total: 3, phase: 'checking' });
+  let syncs = 0;
+  const sync = async () => {
+    await context.sync();
+    syncs++;
+  };
 
-  // Sync 1: which of the plan's sheets and names exist already.
+  // Sync 1: which of the plan's sheets and names exist already, and how Excel calculates.
   const existingSheets = plan.sheets.map((sheet) => ({ name: sheet.name, item: context.workbook.worksheets.getItemOrNullObject(sheet.name) }));
   const existingNames = plan.names.map((n) => ({ name: n.name, item: context.workbook.names.getItemOrNullObject(n.name) }));
   const structure = context.workbook.protection.load('protected');
-  await context.sync();
+  const application = loadCalculationMode(context);
+  await sync();
   if (structure.protected) throw workbookProtected();
   const takenSheets = existingSheets.filter((s) => !s.item.isNullObject);
   const takenNames = existingNames.filter((n) => !n.item.isNullObject);
@@ -92,45 +107,60 @@ export async function applyWorkbookPlan(context: Excel.RequestContext, plan: Wor
       for (const sheet of plan.sheets) sheets.set(sheet.name, ctx.workbook.worksheets.add(sheet.name));
     },
   };
-  const finish: WriteCall = {
-    bytes: CALL_OVERHEAD_BYTES * (plan.sheets.length + retired.length + 2),
-    run(ctx, sheets) {
-      // Protection last: a protected sheet refuses the writes above.
-      for (const sheet of plan.sheets) {
-        if (!sheet.protect) continue;
-        const protection = sheetOf(sheets, sheet.name).protection;
-        if (sheet.allowInsertingRowsAndColumns) protection.protect({ allowInsertRows: true, allowInsertColumns: true });
-        else protection.protect();
-      }
-      for (const { item } of retired) item.delete();
-      const first = plan.sheets[0];
-      if (first) sheetOf(sheets, first.name).activate();
-      // Last of all: once the structure is locked, no sheet can be added, deleted or renamed.
-      if (plan.lockStructure) ctx.workbook.protection.protect();
-    },
-  };
-  const calls: WriteCall[] = [
-    setup,
-    // Names before formulas, so that no formula is ever entered with a name Excel does not know yet.
-    ...plan.names.map(nameCall),
-    ...plan.sheets.flatMap((sheet) => sheetCalls(sheet, plan, budget)),
-    ...plan.sheets.flatMap((sheet) => sheetRuleCalls(sheet, { dropDowns: excelApiSupported(DATA_VALIDATION_API) })),
-    ...plan.sheets.flatMap((sheet) => sheet.charts.map((chart) => chartCall(sheet.name, chart, plan))),
-    finish,
-  ];
-  const requests = packRequests(calls, budget);
-  const total = 1 + requests.length;
-  report({ done: 1, total, phase: 'writing' });
-
   const sheets: SheetTable = new Map();
-  for (const [index, request] of requests.entries()) {
+  const writeRequest = async (request: readonly WriteCall[]) => {
     // Recalculating after every write would cost more than the writes; Excel recalculates once at the sync.
     context.application.suspendApiCalculationUntilNextSync();
     for (const call of request) call.run(context, sheets);
-    await context.sync();
-    report({ done: 2 + index, total, phase: index === requests.length - 1 ? 'done' : 'writing' });
+    await sync();
+  };
+
+  // Names before formulas, so that no formula is ever entered with a name Excel does not know yet.
+  const names = plan.names.map(nameCall);
+  // The first build of a session asks Excel how it fills a column, on the plan's own new cells.
+  let fillMode = rememberedFillMode();
+  const probe = fillMode === undefined ? plan.sheets.flatMap((sheet) => (sheet.fills ?? []).filter((f) => f.results.length > 1).map((fill) => ({ sheet, fill })))[0] : undefined;
+  if (probe) {
+    await writeRequest([setup, ...names]);
+    const { sheet, fill } = probe;
+    fillMode = await detectFillMode(context, sheetOf(sheets, sheet.name).getRangeByIndexes(fill.origin.row, fill.origin.col, 2, 1), `=${fill.formulaR1C1}`);
+    syncs++;
   }
-  return { syncs: total, requestBytes: requests.map((request) => request.reduce((sum, call) => sum + call.bytes, 0)) };
+  const mode = fillMode ?? fallbackFillMode();
+
+  const charts: AddedChart[] = [];
+  const calls: WriteCall[] = [
+    ...(probe ? [] : [setup, ...names]),
+    ...plan.sheets.flatMap((sheet) => sheetCalls(sheet, plan, budget, mode)),
+    ...plan.sheets.flatMap((sheet) => sheetRuleCalls(sheet, { dropDowns: excelApiSupported(DATA_VALIDATION_API) })),
+    ...plan.sheets.flatMap((sheet) => sheet.charts.map((chart) => chartCall(sheet.name, chart, plan, charts))),
+  ];
+  const requests = packRequests(calls, budget);
+  const total = syncs + requests.length + 1;
+  report({ done: syncs, total, phase: 'writing' });
+  for (const request of requests) {
+    await writeRequest(request);
+    report({ done: syncs, total, phase: 'writing' });
+  }
+
+  // The last request: each chart keeps only the plan's series, the sheets are protected
+  // (a protected sheet refuses the changes above), and Excel recalculates if it will not by itself.
+  for (const chart of charts) removeInferredSeries(chart);
+  for (const sheet of plan.sheets) {
+    if (!sheet.protect) continue;
+    const protection = sheetOf(sheets, sheet.name).protection;
+    if (sheet.allowInsertingRowsAndColumns) protection.protect({ allowInsertRows: true, allowInsertColumns: true });
+    else protection.protect();
+  }
+  for (const { item } of retired) item.delete();
+  const first = plan.sheets[0];
+  if (first) sheetOf(sheets, first.name).activate();
+  // Last of all: once the structure is locked, no sheet can be added, deleted or renamed.
+  if (plan.lockStructure) context.workbook.protection.protect();
+  const calculation = recalculateIfManual(context, application);
+  await sync();
+  report({ done: syncs, total: syncs, phase: 'done' });
+  return { syncs, requestBytes: requests.map((request) => request.reduce((sum, call) => sum + call.bytes, 0)), fillMode: mode, calculation };
 }
 
 /** Greedy packing, in order, into requests of at most `budget` bytes each. */
@@ -162,8 +192,11 @@ export function rangeOf(sheets: SheetTable, ref: RangeRef): Excel.Range {
   return sheetOf(sheets, ref.sheet).getRangeByIndexes(ref.start.row, ref.start.col, ref.end.row - ref.start.row + 1, ref.end.col - ref.start.col + 1);
 }
 
-/** Everything one sheet holds except its charts and protection, as write calls. */
-export function sheetCalls(sheet: SheetPlan, plan: Pick<WorkbookPlan, 'styles'>, budget: number): WriteCall[] {
+/**
+ * Everything one sheet holds except its charts and protection, as write calls. Filled
+ * columns go in as `fillMode` says; `arrays`, the default, works in every Excel.
+ */
+export function sheetCalls(sheet: SheetPlan, plan: Pick<WorkbookPlan, 'styles'>, budget: number, fillMode: FillMode = 'arrays'): WriteCall[] {
   const name = sheet.name;
   const calls: WriteCall[] = [];
   const small = (queued: number, run: (s: Excel.Worksheet) => void): WriteCall => ({ bytes: CALL_OVERHEAD_BYTES * queued, run: (_ctx, sheets) => run(sheetOf(sheets, name)) });
@@ -179,15 +212,7 @@ export function sheetCalls(sheet: SheetPlan, plan: Pick<WorkbookPlan, 'styles'>,
     for (const area of blockStyleAreas(block)) calls.push(styleCall(name, area, plan));
   }
   for (const fill of sheet.fills ?? []) {
-    const formula = `=${fill.formulaR1C1}`;
-    calls.push({
-      bytes: CALL_OVERHEAD_BYTES * 2 + formula.length,
-      run: (_ctx, sheets) => {
-        // One formula for the whole column: Excel fills it into every cell, as the fill handle does.
-        const range = sheetOf(sheets, name).getRangeByIndexes(fill.origin.row, fill.origin.col, fill.results.length, 1);
-        (range as unknown as { formulasR1C1: string }).formulasR1C1 = formula;
-      },
-    });
+    calls.push(...fillCalls(name, fill, fillMode, budget));
     if (fill.style !== undefined) calls.push(styleCall(name, { style: fill.style, row: fill.origin.row, col: fill.origin.col, rows: fill.results.length, cols: 1 }, plan));
   }
   for (const merge of sheet.merges ?? []) calls.push({ bytes: CALL_OVERHEAD_BYTES * 2, run: (_ctx, sheets) => rangeOf(sheets, merge).merge(false) });
@@ -296,6 +321,42 @@ export function blockCalls(sheetName: string, block: CellBlock, budget: number):
   return calls;
 }
 
+/** One filled column as write calls: one value, the top cell copied down, or slices of a 2-D array (fill-mode.ts). */
+export function fillCalls(sheetName: string, fill: FormulaFill, mode: FillMode, budget: number): WriteCall[] {
+  const formula = `=${fill.formulaR1C1}`;
+  const rows = fill.results.length;
+  const column = (sheets: SheetTable, from: number, count: number) => sheetOf(sheets, sheetName).getRangeByIndexes(fill.origin.row + from, fill.origin.col, count, 1);
+  if (rows === 0) return [];
+  if (mode === 'one-value') {
+    // One formula for the whole column: Excel fills it into every cell, as the fill handle does.
+    return [{ bytes: CALL_OVERHEAD_BYTES * 2 + formula.length, run: (_ctx, sheets) => ((column(sheets, 0, rows) as unknown as { formulasR1C1: string }).formulasR1C1 = formula) }];
+  }
+  if (mode === 'copy-down') {
+    return [
+      {
+        bytes: CALL_OVERHEAD_BYTES * 4 + formula.length,
+        run: (_ctx, sheets) => {
+          const top = column(sheets, 0, 1);
+          top.formulasR1C1 = [[formula]];
+          // An R1C1 formula reads the same in every cell, so pasting the top cell down fills the column.
+          if (rows > 1) column(sheets, 1, rows - 1).copyFrom(top, 'Formulas');
+        },
+      },
+    ];
+  }
+  const rowBytes = JSON.stringify([formula]).length + 1;
+  const perCall = Math.max(1, Math.floor((Math.floor(budget / 2) - CALL_OVERHEAD_BYTES * 2) / rowBytes));
+  const calls: WriteCall[] = [];
+  for (let from = 0; from < rows; from += perCall) {
+    const count = Math.min(perCall, rows - from);
+    calls.push({
+      bytes: CALL_OVERHEAD_BYTES * 2 + count * rowBytes,
+      run: (_ctx, sheets) => (column(sheets, from, count).formulasR1C1 = Array.from({ length: count }, () => [formula])),
+    });
+  }
+  return calls;
+}
+
 export function styleCall(sheetName: string, area: StyleArea, plan: Pick<WorkbookPlan, 'styles'>): WriteCall {
   const style = plan.styles[area.style];
   if (!style) throw new GradSheetError('INVALID_PLAN', `style "${area.style}" is not defined`);
@@ -354,35 +415,49 @@ export function seriesName(name: RangeRef | string, plan: Pick<WorkbookPlan, 'sh
   return `${name.sheet}!${a1(name.start)}`;
 }
 
-/** A chart of the plan, as one write call. */
-export function chartCall(sheetName: string, chart: ChartPlan, plan: Pick<WorkbookPlan, 'sheets'>): WriteCall {
+/** A chart of the plan, as one write call; the chart is added to `made`, for its inferred series to be removed after the sync. */
+export function chartCall(sheetName: string, chart: ChartPlan, plan: Pick<WorkbookPlan, 'sheets'>, made: AddedChart[]): WriteCall {
   const names = chart.series.map((s) => seriesName(s.name, plan));
   return {
     bytes: CALL_OVERHEAD_BYTES * (10 + chart.series.length * 5) + JSON.stringify(names).length,
-    run: (_ctx, sheets) => addChart(sheetOf(sheets, sheetName), chart, names, (ref) => rangeOf(sheets, ref)),
+    run: (_ctx, sheets) => made.push(addChart(sheetOf(sheets, sheetName), chart, names, (ref) => rangeOf(sheets, ref))),
   };
 }
 
 /** Excel's chart type for each kind of chart the plan has. */
 const CHART_TYPES = { line: 'Line', bar: 'ColumnClustered' } as const satisfies Record<ChartPlan['kind'], string>;
 
-/** A chart: created on its first series, the others added, every series given its categories. */
-export function addChart(sheet: Excel.Worksheet, chart: ChartPlan, seriesNames: readonly string[], range: (ref: RangeRef) => Excel.Range): Excel.Chart {
-  const [first, ...rest] = chart.series;
+/** A chart just added, and how many series Excel made for it by itself. */
+export interface AddedChart {
+  readonly chart: Excel.Chart;
+  readonly inferred: OfficeExtension.ClientResult<number>;
+}
+
+/**
+ * A chart with every planned series set explicitly: name, values and categories. Excel
+ * makes series of its own from the source range given to `charts.add` (none from empty
+ * cells, a name taken from a first cell that is not a number, more from a wider range);
+ * they come first and are counted here, for `removeInferredSeries` to delete after the sync.
+ */
+export function addChart(sheet: Excel.Worksheet, chart: ChartPlan, seriesNames: readonly string[], range: (ref: RangeRef) => Excel.Range): AddedChart {
+  const [first] = chart.series;
   if (!first) throw new GradSheetError('INVALID_PLAN', `chart "${chart.title}" has no series`);
   const added = sheet.charts.add(CHART_TYPES[chart.kind], range(first.values), 'Columns');
+  const inferred = added.series.getCount();
   added.name = chart.title;
   added.title.text = chart.title;
   added.axes.categoryAxis.title.text = chart.xAxisTitle;
   added.axes.valueAxis.title.text = chart.yAxisTitle;
   added.setPosition(a1(chart.anchor.from), a1(chart.anchor.to));
-  const firstSeries = added.series.getItemAt(0);
-  firstSeries.name = seriesNames[0] ?? '';
-  firstSeries.setXAxisValues(range(chart.categories));
-  rest.forEach((plan, index) => {
-    const series = added.series.add(seriesNames[index + 1] ?? '');
+  chart.series.forEach((plan, index) => {
+    const series = added.series.add(seriesNames[index] ?? '');
     series.setValues(range(plan.values));
     series.setXAxisValues(range(chart.categories));
   });
-  return added;
+  return { chart: added, inferred };
+}
+
+/** After the sync that added the chart: queues the deletion of the series Excel made by itself, leaving the plan's. */
+export function removeInferredSeries({ chart, inferred }: AddedChart): void {
+  for (let index = inferred.value - 1; index >= 0; index--) chart.series.getItemAt(index).delete();
 }

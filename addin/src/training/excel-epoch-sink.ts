@@ -16,7 +16,8 @@ import {
   assertState,
   GradSheetError,
 } from '@gradsheet/shared';
-import { addChart, DEFAULT_MAX_REQUEST_BYTES, namesTaken, sheetCalls, workbookProtected, type SheetTable } from '../excel/plan-writer.js';
+import { loadCalculationMode, recalculateIfManual } from '../excel/calculation.js';
+import { addChart, DEFAULT_MAX_REQUEST_BYTES, namesTaken, removeInferredSeries, sheetCalls, workbookProtected, type SheetTable } from '../excel/plan-writer.js';
 import type { EpochSink } from './epoch-sink.js';
 
 /** `Excel.run`, passed in so that tests and the browser stub can give their own. */
@@ -44,7 +45,9 @@ const NUMBER_FORMATS: string[] = EPOCH_STYLES.map((style) => (style === undefine
 /**
  * Writes a run into Excel: the training report's Epochs sheet, named after the run,
  * filled row by row as epochs finish, with its loss and accuracy charts growing; and
- * the report's Model sheet beside it. Each write is one `Excel.run` with one sync.
+ * the report's Model sheet beside it. Each write is one `Excel.run` with one sync; the
+ * write that makes the charts takes a second, to delete the series Excel made by itself.
+ * Where Excel's calculation is manual, preparing the sheets ends with one recalculation.
  */
 export class ExcelEpochSink implements EpochSink {
   private runId = '';
@@ -69,6 +72,7 @@ export class ExcelEpochSink implements EpochSink {
       const runSheet = sheets.getItemOrNullObject(runName);
       const modelSheet = sheets.getItemOrNullObject(modelName);
       const structure = context.workbook.protection.load('protected');
+      const application = loadCalculationMode(context);
       await context.sync();
       const taken = [runSheet, modelSheet].filter((s) => !s.isNullObject);
       if (taken.length > 0 && !resuming) throw namesTaken([runName, modelName].filter((_, i) => ![runSheet, modelSheet][i]?.isNullObject), []);
@@ -103,6 +107,8 @@ export class ExcelEpochSink implements EpochSink {
       for (const plan of plans) for (const call of sheetCalls(plan, report, DEFAULT_MAX_REQUEST_BYTES)) call.run(context, table);
       table.get(runName)?.activate();
       await context.sync();
+      // Calculation was suspended for the writes above; a manual Excel would leave the Model sheet's formulas uncomputed.
+      if (recalculateIfManual(context, application) === 'recalculated') await context.sync();
       this.lastEpoch = 0;
       this.chartsMade = false;
       return [];
@@ -135,7 +141,9 @@ export class ExcelEpochSink implements EpochSink {
       }
       const charts = runCharts(name, last);
       if (!this.chartsMade) {
-        for (const chart of charts) addChart(sheet, chart, seriesNames(chart), range);
+        const added = charts.map((chart) => addChart(sheet, chart, seriesNames(chart), range));
+        await context.sync();
+        for (const chart of added) removeInferredSeries(chart);
       } else {
         for (const chart of charts) {
           const existing = sheet.charts.getItem(chart.title);

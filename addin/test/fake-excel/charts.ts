@@ -1,6 +1,12 @@
-/** Charts on a sheet, and their series. */
+/**
+ * Charts on a sheet, and their series. `add` makes the series Excel would infer from
+ * the source range (chart-inference.ts), not the ones a writer meant; a protected sheet
+ * refuses new and changed charts unless protect() allowed editing objects.
+ */
+import { inferSeries } from './chart-inference.js';
 import type { FakeRequestContext } from './context.js';
 import { payloadSize, requireLoaded, setters } from './errors.js';
+import { checkSheetAllows } from './protection.js';
 import type { FakeRange } from './ranges.js';
 import { parseA1, type FakeChart, type FakeSeries, type FakeSheet } from './state.js';
 
@@ -12,12 +18,12 @@ export class FakeChartCollection {
     private readonly sheet: () => FakeSheet,
   ) {}
 
-  add(type: string, source: FakeRange, seriesBy: string): FakeChartObject {
+  add(type: string, source: FakeRange, seriesBy = 'Auto'): FakeChartObject {
     this.context.record(`Charts.add ${type} ${source.address}`, 60, true);
-    const chart: FakeChart = { name: `Chart ${this.sheet().charts.length + 1}`, type, seriesBy, series: [{ name: 'Series1', values: source.area }] };
-    if (source.area.cols !== 1 && seriesBy === 'Columns') this.context.fail('InvalidArgument', 'the fake expects one column per series');
-    this.sheet().charts.push(chart);
-    return new FakeChartObject(this.context, chart);
+    const sheet = this.sheet();
+    const chart: FakeChart = { name: `Chart ${sheet.charts.length + 1}`, type, seriesBy, series: inferSeries(source.worksheet.state().cells, source.area, seriesBy) };
+    if (checkSheetAllows(this.context, sheet, 'allowEditObjects', 'add a chart')) sheet.charts.push(chart);
+    return new FakeChartObject(this.context, chart, false, sheet);
   }
 
   getItem(name: string): FakeChartObject {
@@ -27,7 +33,7 @@ export class FakeChartCollection {
       this.context.fail('ItemNotFound', `there is no chart "${name}"`);
       return new FakeChartObject(this.context, { name, type: 'Line', seriesBy: 'Columns', series: [] });
     }
-    return new FakeChartObject(this.context, chart);
+    return new FakeChartObject(this.context, chart, false, this.sheet());
   }
 
   getItemOrNullObject(name: string): FakeChartObject {
@@ -49,18 +55,30 @@ export class FakeChartObject {
   readonly loadState = { loaded: false };
   readonly title: { text?: string };
   readonly axes: { categoryAxis: { title: { text?: string } }; valueAxis: { title: { text?: string } } };
-  readonly series: { getItemAt(index: number): FakeSeriesObject; add(name?: string): FakeSeriesObject };
+  readonly series: {
+    getItemAt(index: number): FakeSeriesObject;
+    add(name?: string): FakeSeriesObject;
+    getCount(): { readonly value: number };
+  };
+  private readonly change: (what: string, value: unknown) => boolean;
 
+  /** `sheet` is the chart's sheet, whose protection guards it; a chart not found has none. */
   constructor(
     private readonly context: FakeRequestContext,
     readonly chart: FakeChart,
     private readonly nullObject = false,
+    sheet?: FakeSheet,
   ) {
-    const record = (what: string, value: unknown) => context.record(`Chart.${what} ${chart.name}`, payloadSize(value), true);
-    this.title = setters({ text: (v: string) => (record('title.text', v), (chart.title = v)) });
+    /** Records a change; says whether the sheet lets it go ahead. */
+    const change = (what: string, value: unknown): boolean => {
+      context.record(`Chart.${what} ${chart.name}`, payloadSize(value), true);
+      return sheet === undefined || checkSheetAllows(context, sheet, 'allowEditObjects', `change chart "${chart.name}"`);
+    };
+    this.change = change;
+    this.title = setters({ text: (v: string) => change('title.text', v) && (chart.title = v) });
     this.axes = {
-      categoryAxis: { title: setters({ text: (v: string) => (record('axes.categoryAxis.title.text', v), (chart.xAxisTitle = v)) }) },
-      valueAxis: { title: setters({ text: (v: string) => (record('axes.valueAxis.title.text', v), (chart.yAxisTitle = v)) }) },
+      categoryAxis: { title: setters({ text: (v: string) => change('axes.categoryAxis.title.text', v) && (chart.xAxisTitle = v) }) },
+      valueAxis: { title: setters({ text: (v: string) => change('axes.valueAxis.title.text', v) && (chart.yAxisTitle = v) }) },
     };
     this.series = {
       getItemAt(index: number) {
@@ -68,18 +86,31 @@ export class FakeChartObject {
         const series = chart.series[index];
         if (!series) {
           context.fail('ItemNotFound', `chart "${chart.name}" has no series ${index}`);
-          return new FakeSeriesObject(context, { name: '', values: { sheet: '', row: 0, col: 0, rows: 1, cols: 1 } });
+          return new FakeSeriesObject(context, { name: '', values: { sheet: '', row: 0, col: 0, rows: 1, cols: 1 } }, chart, change);
         }
-        return new FakeSeriesObject(context, series);
+        return new FakeSeriesObject(context, series, chart, change);
       },
       add(name = '') {
-        context.record(`Chart.series.add ${name}`, payloadSize(name), true);
         const series: FakeSeries = { name, values: { sheet: '', row: 0, col: 0, rows: 0, cols: 0 } };
-        chart.series.push(series);
-        return new FakeSeriesObject(context, series);
+        if (change(`series.add ${name}`, name)) chart.series.push(series);
+        return new FakeSeriesObject(context, series, chart, change);
+      },
+      getCount() {
+        context.record(`Chart.series.getCount ${chart.name}`, 0);
+        const loadState = { loaded: false };
+        context.willLoad(loadState);
+        // The count as Excel holds it when the request reaches this call.
+        const count = chart.series.length;
+        return {
+          get value() {
+            requireLoaded(loadState, 'ChartSeriesCollection.getCount().value');
+            return count;
+          },
+        };
       },
     };
   }
+
 
   get isNullObject(): boolean {
     requireLoaded(this.loadState, 'Chart.isNullObject');
@@ -91,12 +122,11 @@ export class FakeChartObject {
   }
 
   set name(value: string) {
-    this.context.record(`Chart.name ${value}`, payloadSize(value), true);
-    this.chart.name = value;
+    if (this.change(`name ${value}`, value)) this.chart.name = value;
   }
 
   setPosition(from: string, to?: string): void {
-    this.context.record(`Chart.setPosition ${from}:${to ?? ''}`, 20, true);
+    if (!this.change(`setPosition ${from}:${to ?? ''}`, 20)) return;
     parseA1(from);
     if (to !== undefined) parseA1(to);
     this.chart.from = from;
@@ -108,11 +138,12 @@ export class FakeSeriesObject {
   constructor(
     private readonly context: FakeRequestContext,
     readonly series: FakeSeries,
+    private readonly chart: FakeChart,
+    private readonly change: (what: string, value: unknown) => boolean,
   ) {}
 
   set name(value: string) {
-    this.context.record(`ChartSeries.name ${value}`, payloadSize(value), true);
-    this.series.name = value;
+    if (this.change(`series.name ${value}`, value)) this.series.name = value;
   }
 
   get name(): string {
@@ -120,12 +151,18 @@ export class FakeSeriesObject {
   }
 
   setValues(range: FakeRange): void {
-    this.context.record(`ChartSeries.setValues ${range.address}`, 40, true);
-    this.series.values = range.area;
+    if (this.change(`series.setValues ${range.address}`, 40)) this.series.values = range.area;
   }
 
   setXAxisValues(range: FakeRange): void {
-    this.context.record(`ChartSeries.setXAxisValues ${range.address}`, 40, true);
-    this.series.xValues = range.area;
+    if (this.change(`series.setXAxisValues ${range.address}`, 40)) this.series.xValues = range.area;
+  }
+
+  /** ExcelApi 1.7. */
+  delete(): void {
+    if (!this.change(`series.delete ${this.series.name}`, 0) || !this.context.requires('1.7', 'ChartSeries.delete')) return;
+    const index = this.chart.series.indexOf(this.series);
+    if (index < 0) this.context.fail('ItemNotFound', `chart "${this.chart.name}" has no series "${this.series.name}"`);
+    else this.chart.series.splice(index, 1);
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Protection, as Excel enforces it: a protected sheet refuses changes to its cells,
- * drop-downs and conditional formats; a workbook whose structure is protected
- * refuses new, removed and renamed sheets.
+ * formats, merges, frozen panes, charts, drop-downs and conditional formats, except
+ * what protect() allowed (allowFormatCells, allowFormatColumns, allowFormatRows,
+ * allowEditObjects); a workbook whose structure is protected refuses new, removed
+ * and renamed sheets.
  */
 import type { FakeRequestContext } from './context.js';
 import { payloadSize, requireLoaded } from './errors.js';
@@ -76,4 +78,12 @@ export function checkSheetUnprotected(context: FakeRequestContext, sheet: FakeSh
   if (!sheet.protected) return true;
   context.fail('AccessDenied', `sheet "${sheet.name}" is protected: cannot ${what}`);
   return false;
+}
+
+/** What protect() can allow on a protected sheet, as Excel.WorksheetProtectionOptions names it. */
+export type FakeProtectionAllowance = 'allowFormatCells' | 'allowFormatColumns' | 'allowFormatRows' | 'allowEditObjects';
+
+/** A change to a protected sheet that protect() may have allowed. Says whether it may go ahead. */
+export function checkSheetAllows(context: FakeRequestContext, sheet: FakeSheet, allowance: FakeProtectionAllowance, what: string): boolean {
+  return sheet.protectionOptions?.[allowance] === true || checkSheetUnprotected(context, sheet, what);
 }

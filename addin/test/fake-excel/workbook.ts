@@ -1,6 +1,7 @@
-/** The workbook and its defined names. */
+/** The workbook and its defined names, which follow Excel's rules for names. */
 import type { FakeRequestContext } from './context.js';
 import { FakeExcelError, payloadSize, requireLoaded } from './errors.js';
+import { definedNameProblem } from './naming.js';
 import { workbookProtection, type FakeWorkbookProtection } from './protection.js';
 import type { FakeRange } from './ranges.js';
 import { FakeWorksheetCollection } from './worksheets.js';
@@ -25,7 +26,9 @@ export class FakeNamedItemCollection {
     this.context.record(`Names.add ${name}`, payloadSize(name), true);
     if (typeof reference === 'string') throw new FakeExcelError('InvalidArgument', 'the fake takes names of ranges only');
     const taken = Object.keys(this.context.state.names).some((n) => n.toLowerCase() === name.toLowerCase());
-    if (taken) this.context.fail('ItemAlreadyExists', `the name "${name}" exists`);
+    const problem = definedNameProblem(name);
+    if (problem) this.context.fail('InvalidArgument', problem);
+    else if (taken) this.context.fail('ItemAlreadyExists', `the name "${name}" exists`);
     else this.context.state.names[name] = reference.area;
     return { name };
   }

@@ -1,8 +1,9 @@
-/** The worksheet collection and its sheets: names, tab colours, frozen panes, ranges, the used range. */
+/** The worksheet collection and its sheets: names (by Excel's rules), tab colours, frozen panes, ranges, the used range. */
 import { FakeChartCollection } from './charts.js';
 import type { FakeRequestContext } from './context.js';
 import { payloadSize, requireLoaded } from './errors.js';
-import { checkStructure, worksheetProtection, type FakeWorksheetProtection } from './protection.js';
+import { sheetNameProblem } from './naming.js';
+import { checkSheetUnprotected, checkStructure, worksheetProtection, type FakeWorksheetProtection } from './protection.js';
 import { FakeRange } from './ranges.js';
 import { areaText, newSheet, parseA1, type FakeSheet } from './state.js';
 
@@ -14,7 +15,9 @@ export class FakeWorksheetCollection {
   add(name: string): FakeWorksheet {
     this.context.record(`Worksheets.add ${name}`, payloadSize(name), true);
     if (!checkStructure(this.context, `add sheet "${name}"`)) return new FakeWorksheet(this.context, name);
-    if (this.context.sheetState(name)) this.context.fail('ItemAlreadyExists', `a sheet named "${name}" exists`);
+    const problem = sheetNameProblem(name);
+    if (problem) this.context.fail('InvalidArgument', problem);
+    else if (this.context.sheetState(name)) this.context.fail('ItemAlreadyExists', `a sheet named "${name}" exists`);
     else this.context.state.sheets.push(newSheet(name));
     return new FakeWorksheet(this.context, name);
   }
@@ -62,19 +65,23 @@ export class FakeWorksheet {
     this.charts = new FakeChartCollection(context, () => this.state());
     this.protection = worksheetProtection(context, this);
     const sheet = this;
+    const freeze = (frozen: { rows: number; columns: number }) => {
+      const state = sheet.state();
+      if (checkSheetUnprotected(context, state, 'freeze panes')) state.frozen = frozen;
+    };
     this.freezePanes = {
       freezeAt(range) {
         const area = typeof range === 'string' ? sheet.getRange(range).area : range.area;
         context.record(`Worksheet.freezePanes.freezeAt ${areaText(area)}`, 0, true);
-        sheet.state().frozen = { rows: area.row + area.rows, columns: area.col + area.cols };
+        freeze({ rows: area.row + area.rows, columns: area.col + area.cols });
       },
       freezeRows(count = 1) {
         context.record(`Worksheet.freezePanes.freezeRows ${count}`, 0, true);
-        sheet.state().frozen = { rows: count, columns: 0 };
+        freeze({ rows: count, columns: 0 });
       },
       freezeColumns(count = 1) {
         context.record(`Worksheet.freezePanes.freezeColumns ${count}`, 0, true);
-        sheet.state().frozen = { rows: 0, columns: count };
+        freeze({ rows: 0, columns: count });
       },
     };
   }
@@ -99,6 +106,11 @@ export class FakeWorksheet {
   set name(value: string) {
     this.context.record(`Worksheet.name ${this.current} → ${value}`, payloadSize(value), true);
     if (!checkStructure(this.context, `rename sheet "${this.current}"`)) return;
+    const problem = sheetNameProblem(value);
+    if (problem) {
+      this.context.fail('InvalidArgument', problem);
+      return;
+    }
     if (this.context.sheetState(value)) this.context.fail('ItemAlreadyExists', `a sheet named "${value}" exists`);
     this.state().name = value;
     this.current = value;
