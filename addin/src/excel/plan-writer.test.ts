@@ -1,7 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   DEFAULT_BACKPROP_WORKBOOK_OPTIONS,
+  LARGE_PIXEL,
+  SMALL_PIXEL,
+  TRY_IT,
   buildBackpropWorkbookPlan,
+  compareRunsPlan,
+  tryItPlan,
   type CellStyle,
   type GradSheetError,
   type RangeRef,
@@ -19,7 +24,7 @@ import {
   type FakeWorkbookState,
 } from '../../test/fake-excel/index.js';
 import { forgetFillMode } from './fill-mode.js';
-import { applyWorkbookPlan, type ApplyPlanOptions } from './plan-writer.js';
+import { applyWorkbookPlan, columnWidthPoints, type ApplyPlanOptions } from './plan-writer.js';
 
 const plan = (steps: number) => buildBackpropWorkbookPlan({ ...DEFAULT_BACKPROP_WORKBOOK_OPTIONS, steps });
 
@@ -203,6 +208,45 @@ describe('applyWorkbookPlan against the recording fake of Excel', () => {
     seen.length = 0;
     await build(plan(10), emptyWorkbook(), { onProgress: (p) => seen.push(`${p.phase} ${p.done}/${p.total}`) });
     expect(seen).toEqual(['checking 0/3', 'writing 1/3', 'writing 2/3', 'done 3/3']);
+  });
+});
+
+describe('what a run learned, in Excel', () => {
+  it('writes the Try it sheet: square open grid cells under a colour scale, and a column chart of the probabilities', async () => {
+    const workbook = tryItPlan();
+    const { state, recording } = await build(workbook);
+    expectPlanApplied(state, workbook);
+    const sheet = state.sheets.find((s) => s.name === TRY_IT.sheet)!;
+    expect(sheet.charts[0]).toMatchObject({ type: 'ColumnClustered' });
+    expect(sheet.conditionalFormats).toHaveLength(1);
+    expect(sheet.cells[`${TRY_IT.grid.start.row},${TRY_IT.grid.start.col}`]).toMatchObject({ locked: false });
+    const probability = sheet.cells[`${TRY_IT.probabilities.end.row},${TRY_IT.probabilities.end.col}`];
+    expect(probability).toMatchObject({ locked: false });
+    expect(probability?.input).toBeUndefined();
+    // The 28 grid rows take one call: they are one run of the same height.
+    expect(recording.batches.flatMap((b) => b.calls).filter((c) => c.startsWith('Range.format.rowHeight'))).toHaveLength(1);
+    // A grid column is as wide as its rows are tall.
+    expect(sheet.columnWidths[String(TRY_IT.grid.start.col)]).toBe(LARGE_PIXEL.rowHeight);
+  });
+
+  it('writes the Runs and Epochs sheets of a comparison with one series per run', async () => {
+    const metrics = [1, 2, 3].map((epoch) => ({ epoch, trainLoss: 1, trainAcc: 0.9, testLoss: 0.5 / epoch, testAcc: 0.99, testCorrect: 9900, testCount: 10_000, lr: 0.1, seconds: 30, imagesPerSecond: 2000 }));
+    const workbook = compareRunsPlan([
+      { id: 'a', title: 'gradsheet-7774', params: 7774, metrics },
+      { id: 'b', title: 'seed-19698', params: 19698, metrics: metrics.slice(0, 2) },
+    ]);
+    const { state } = await build(workbook);
+    expectPlanApplied(state, workbook);
+    expect(state.sheets.find((s) => s.name === 'Runs')?.charts.map((c) => c.series.map((s) => s.name))).toEqual([
+      ['gradsheet-7774 (a)', 'seed-19698 (b)'],
+      ['gradsheet-7774 (a)', 'seed-19698 (b)'],
+    ]);
+  });
+
+  it('gives a column the pixels the .xlsx file gives it, so square cells stay square', () => {
+    for (const size of [SMALL_PIXEL, LARGE_PIXEL]) expect(columnWidthPoints(size.columnWidth)).toBe(size.rowHeight);
+    // ECMA-376: a width of 12 characters is 84 pixels, 63 points.
+    expect(columnWidthPoints(12)).toBe(63);
   });
 });
 

@@ -92,6 +92,26 @@ describe('writeWorkbookPlan', async () => {
     expect(chart).toContain("<c:f>'Table Two'!$C$2:$C$5</c:f>");
   });
 
+  it('sets row heights, on rows with cells and on rows without', async () => {
+    const tall = await writeWorkbookPlan({
+      title: 'heights',
+      styles: {},
+      names: [],
+      sheets: [
+        {
+          name: 'Rows',
+          blocks: [{ origin: { row: 1, col: 0 }, rows: [[{ value: 1 }]] }, { origin: { row: 4, col: 0 }, rows: [[{ value: 2 }]] }],
+          rowHeights: [{ row: 1, height: 9 }, { row: 2, height: 9 }, { row: 6, height: 30 }],
+          charts: [],
+        },
+      ],
+    });
+    const xml = await (await JSZip.loadAsync(tall)).file('xl/worksheets/sheet1.xml')!.async('string');
+    const rows = [...xml.matchAll(/<row r="(\d+)"[^>]*?(?: ht="([\d.]+)")?[^>]*>/g)].map((m) => [Number(m[1]), m[2] === undefined ? undefined : Number(m[2])]);
+    expect(rows).toEqual([[2, 9], [3, 9], [5, undefined], [7, 30]]);
+    expect(xml).toMatch(/<row r="3"[^>]* customHeight="1"/);
+  });
+
   it('reports progress up to every row', async () => {
     const seen: number[] = [];
     await writeWorkbookPlan(plan, { onProgress: (p) => seen.push(p.rowsDone / p.rowsTotal) });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GradSheetError } from '../errors.js';
+import { a1 } from '../workbook/addresses.js';
 import type { CellBlock, ColorScaleConditionalFormat, PlanCell, RangeRef, SheetPlan } from '../workbook/plan.js';
 import { validatePlan } from '../workbook/validate.js';
 import type { ConfusionMatrix, FirstLayerKernels, Mistake } from './analysis.types.js';
@@ -169,7 +170,7 @@ describe('the Kernels sheet', () => {
   const cell = at(sheet);
   const layout = kernelsLayout(kernels);
 
-  it('draws each weight in a merged square big enough to show its number', () => {
+  it('draws each weight as a square of cells that all hold it, its number shown across the square', () => {
     expect(kernelMagnification(3)).toBe(4);
     expect(kernelMagnification(5)).toBe(4);
     expect(kernelMagnification(28)).toBe(1);
@@ -177,11 +178,20 @@ describe('the Kernels sheet', () => {
       const { kernel, caption } = layout.panel(f + 1);
       expect(valueOf(cell(caption.row, caption.col))).toBe(`Filter ${f + 1}`);
       for (let i = 0; i < 9; i++) {
-        expect(cell(kernel.row + 4 * Math.floor(i / 3), kernel.col + 4 * (i % 3))).toMatchObject({ value: kernels.weights[f]![i], style: ANALYSIS_STYLE.weight });
+        const shown = layout.weight(kernel, i);
+        expect(shown).toEqual({ row: kernel.row + 4 * Math.floor(i / 3) + 1, col: kernel.col + 4 * (i % 3) });
+        expect(cell(shown.row, shown.col)).toMatchObject({ value: kernels.weights[f]![i], style: ANALYSIS_STYLE.weight });
+        // The square's other rows refer to it; its own row is merged.
+        for (const [dr, dc] of [[-1, 0], [2, 3], [1, 2]] as const) {
+          expect(cell(shown.row + dr, shown.col + dc)).toMatchObject({ result: kernels.weights[f]![i], style: ANALYSIS_STYLE.pixel });
+        }
+        expect(cell(shown.row - 1, shown.col)).toMatchObject({ formula: a1(shown, { row: true, col: true }) });
+        expect(cell(shown.row, shown.col + 1)).toBeUndefined();
       }
     }
     expect(sheet.merges).toHaveLength(filters * 9);
-    expect(sheet.merges?.[0]).toEqual({ sheet: 'Kernels', start: layout.panel(1).kernel, end: { row: layout.panel(1).kernel.row + 3, col: layout.panel(1).kernel.col + 3 } });
+    const first = layout.weight(layout.panel(1).kernel, 0);
+    expect(sheet.merges?.[0]).toEqual({ sheet: 'Kernels', start: first, end: { row: first.row, col: first.col + 3 } });
   });
 
   it('draws the digit and each feature map in cells, every value in place', () => {
@@ -194,18 +204,19 @@ describe('the Kernels sheet', () => {
     }
   });
 
-  it('colours weights and maps blue–white–red around 0, each kind on one symmetric scale', () => {
+  it('colours each kernel and each map blue–white–red on its own scale, symmetric around 0', () => {
     const scales = (sheet.conditionalFormats ?? []) as ColorScaleConditionalFormat[];
     expect(scales).toHaveLength(1 + 2 * filters);
-    const weightLimit = Math.max(...kernels.weights.flat().map(Math.abs));
     const kernelScales = scales.filter((s) => s.range.end.row - s.range.start.row === 11);
-    expect(kernelScales).toHaveLength(filters);
-    for (const s of kernelScales) expect(s).toMatchObject({ min: { value: -weightLimit, color: '2166AC' }, mid: { value: 0, color: 'FFFFFF' }, max: { value: weightLimit, color: 'B2182B' } });
     const mapScales = scales.filter((s) => s.range.end.row - s.range.start.row === 25);
-    const mapLimit = Math.max(...kernels.digits[0]!.maps.flatMap((m) => m.values).map(Math.abs));
-    expect(mapLimit).toBeGreaterThan(weightLimit);
+    expect(kernelScales).toHaveLength(filters);
     expect(mapScales).toHaveLength(filters);
-    for (const s of mapScales) expect(s).toMatchObject({ min: { value: -mapLimit }, mid: { value: 0 }, max: { value: mapLimit } });
+    for (let f = 0; f < filters; f++) {
+      const weightLimit = Math.max(...kernels.weights[f]!.map(Math.abs));
+      expect(kernelScales[f]).toMatchObject({ range: { start: layout.panel(f + 1).kernel }, min: { value: -weightLimit, color: '2166AC' }, mid: { value: 0, color: 'FFFFFF' }, max: { value: weightLimit, color: 'B2182B' } });
+      const mapLimit = Math.max(...kernels.digits[0]!.maps[f]!.values.map(Math.abs));
+      expect(mapScales[f]).toMatchObject({ range: { start: layout.panel(f + 1).map }, min: { value: -mapLimit }, mid: { value: 0 }, max: { value: mapLimit } });
+    }
     expect(() => inSheet(sheet)).not.toThrow();
   });
 

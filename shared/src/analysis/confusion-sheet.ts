@@ -108,7 +108,7 @@ export function confusionSheet(confusion: ConfusionMatrix, recorded?: RecordedAc
         : [
             [{ value: 'Last epoch’s test accuracy', style: S.label }, { ...recorded, style: S.totalPercent }],
             [
-              { value: 'Equal to the overall accuracy', style: S.label },
+              { value: 'Equals the overall accuracy', style: S.label },
               // Both are right/total over the same images; rounding keeps float noise from saying FALSE.
               { formula: `ROUND(${overallCell}-${recordedCell},9)=0`, result: Math.round((overall - recordedValue) * 1e9) === 0, style: S.check },
             ],
@@ -139,7 +139,7 @@ export function confusionSheet(confusion: ConfusionMatrix, recorded?: RecordedAc
   return {
     name: CONFUSION_SHEET,
     tabColor: '5B9BD5',
-    columnWidths: [{ col: 0, width: 24 }, ...indices(CLASSES).map((j) => ({ col: L.countsCol + j, width: 7 })), { col: L.imagesCol, width: 9 }, { col: L.rightCol, width: 9 }, { col: L.accuracyCol, width: 11 }],
+    columnWidths: [{ col: 0, width: 32 }, ...indices(CLASSES).map((j) => ({ col: L.countsCol + j, width: 9 })), { col: L.imagesCol, width: 10 }, { col: L.rightCol, width: 10 }, { col: L.accuracyCol, width: 11 }],
     blocks: [
       {
         origin: { row: 0, col: 0 },

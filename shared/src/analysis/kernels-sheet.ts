@@ -1,19 +1,20 @@
 import { DIGIT_SIDE, type FirstLayerKernels } from './analysis.types.js';
 import { invalidInput } from '../errors.js';
+import { a1 } from '../workbook/addresses.js';
 import type { CellBlock, ConditionalFormatPlan, PlanCell, RangeRef, SheetPlan } from '../workbook/plan.js';
 import { ANALYSIS_STYLE as S, divergingScale, finiteNumber, indices, inkScale, largestMagnitude, rectangle, SMALL_PIXEL, squareCells, valueGrid } from './cell-pictures.js';
 
 /**
  * The Kernels sheet: the first convolution's filters as heat-maps of their weights
- * (blue below zero, red above, one scale for all of them so they compare), each
- * above its feature map on one test digit, drawn the same way beside that digit.
- * A weight takes a square of m×m merged cells, big enough to show its number.
+ * (blue below zero, red above, each centred on 0), each above its feature map on one
+ * test digit, drawn the same way beside that digit. A weight takes a square of m×m
+ * cells, big enough to show its number.
  */
 
 export const KERNELS_SHEET = 'Kernels';
 /** Panels side by side in one band; the digit is the first panel. */
 export const KERNEL_PANELS_PER_BAND = 4;
-const FIRST_BAND_ROW = 3;
+const FIRST_BAND_ROW = 4;
 
 /** Cells per side of one weight's square: a 3×3 kernel becomes 12×12 cells. */
 export function kernelMagnification(kernelSize: number): number {
@@ -27,6 +28,8 @@ export interface KernelsLayout {
   readonly magnification: number;
   /** The top-left of panel p's caption, kernel (filters), feature map (filters) or pixels (the digit). */
   panel(p: number): { caption: Cell; kernel: Cell; map: Cell; pixels: Cell };
+  /** The cell showing weight i (row by row) of the kernel whose top-left is `kernel`. */
+  weight(kernel: Cell, i: number): Cell;
 }
 
 interface Cell {
@@ -59,7 +62,15 @@ export function kernelsLayout(kernels: FirstLayerKernels): KernelsLayout {
         map: { row: top + 1 + kernelSide + 1, col: left },
       };
     },
+    weight(kernel, i) {
+      return { row: kernel.row + Math.floor(i / k) * magnification + middle(magnification), col: kernel.col + (i % k) * magnification };
+    },
   };
+}
+
+/** The row of an m-cell square that shows its number: the middle one, or above the middle. */
+function middle(m: number): number {
+  return Math.floor((m - 1) / 2);
 }
 
 function checkKernels(kernels: FirstLayerKernels): void {
@@ -90,14 +101,12 @@ export function kernelsSheet(kernels: FirstLayerKernels): SheetPlan {
       origin: { row: 0, col: 0 },
       rows: [
         [{ value: 'Kernels: what the first convolution looks for', style: S.title }],
-        [{ value: kernelsNote(kernels, digit?.index), style: S.note }],
+        ...kernelsNote(kernels, digit?.index).map((line): PlanCell[] => [{ value: line, style: S.note }]),
       ],
     },
   ];
   const merges: RangeRef[] = [];
   const formats: ConditionalFormatPlan[] = [];
-  const weightLimit = largestMagnitude(kernels.weights);
-  const mapLimit = largestMagnitude(digit?.maps.map((map) => map.values) ?? []);
 
   if (digit) {
     const panel = layout.panel(0);
@@ -110,19 +119,15 @@ export function kernelsSheet(kernels: FirstLayerKernels): SheetPlan {
   kernels.weights.forEach((weights, f) => {
     const panel = layout.panel(digit ? f + 1 : f);
     blocks.push({ origin: panel.caption, rows: [[{ value: `Filter ${f + 1}`, style: S.label }]] });
-    // Each weight in the top-left cell of its m×m square; the square is merged so the number shows.
-    const rows: PlanCell[][] = indices(k * m).map((r) =>
-      indices(k * m).map((c): PlanCell => (r % m === 0 && c % m === 0 ? { value: finiteNumber(weights[(r / m) * k + c / m] as number), style: S.weight } : null)),
-    );
-    blocks.push({ origin: panel.kernel, rows });
+    blocks.push(kernelBlock(panel.kernel, weights, k, m, layout));
     if (m > 1) {
-      for (const y of indices(k)) for (const x of indices(k)) merges.push(rectangle(KERNELS_SHEET, { row: panel.kernel.row + y * m, col: panel.kernel.col + x * m }, m, m));
+      for (const i of indices(k * k)) merges.push(rectangle(KERNELS_SHEET, layout.weight(panel.kernel, i), 1, m));
     }
-    formats.push(divergingScale(rectangle(KERNELS_SHEET, panel.kernel, k * m, k * m), weightLimit));
+    formats.push(divergingScale(rectangle(KERNELS_SHEET, panel.kernel, k * m, k * m), largestMagnitude([weights])));
     const map = digit?.maps[f];
     if (map && map.height > 0) {
       blocks.push(valueGrid(panel.map, map.values, map.width, S.pixel));
-      formats.push(divergingScale(rectangle(KERNELS_SHEET, panel.map, map.height, map.width), mapLimit));
+      formats.push(divergingScale(rectangle(KERNELS_SHEET, panel.map, map.height, map.width), largestMagnitude([map.values])));
     }
   });
 
@@ -141,9 +146,34 @@ export function kernelsSheet(kernels: FirstLayerKernels): SheetPlan {
   };
 }
 
-function kernelsNote(kernels: FirstLayerKernels, digitIndex: number | undefined): string {
+/**
+ * One kernel as k×k squares of m×m cells: the weight itself in the square's middle
+ * row, merged across the square so its number shows, and every other cell of the
+ * square a formula equal to it, so the whole square takes the weight's colour (and
+ * follows it, should a learner change the weight).
+ */
+function kernelBlock(origin: Cell, weights: readonly number[], k: number, m: number, layout: KernelsLayout): CellBlock {
+  const rows: PlanCell[][] = indices(k * m).map(() => indices(k * m).map((): PlanCell => null));
+  for (const i of indices(k * k)) {
+    const weight = finiteNumber(weights[i] as number);
+    const shown = layout.weight(origin, i);
+    const top = origin.row + Math.floor(i / k) * m;
+    const left = origin.col + (i % k) * m;
+    for (const r of indices(m, top)) {
+      for (const c of indices(m, left)) {
+        const row = rows[r - origin.row] as PlanCell[];
+        if (r === shown.row) row[c - origin.col] = c === shown.col ? { value: weight, style: S.weight } : null;
+        else row[c - origin.col] = { formula: a1(shown, { row: true, col: true }), result: weight, style: S.pixel };
+      }
+    }
+  }
+  return { origin, rows };
+}
+
+/** Two lines: a long one would run past what a window shows. */
+function kernelsNote(kernels: FirstLayerKernels, digitIndex: number | undefined): [string, string] {
   const k = kernels.kernelSize;
-  const filters = `${kernels.weights.length} filters of ${k}×${k} weights (the first input channel's), blue below zero and red above, on one scale`;
-  if (digitIndex === undefined) return `The first convolution's ${filters}.`;
-  return `The first convolution's ${filters}. Under each filter, its feature map on test image ${digitIndex}: the filter slid over the digit, before BatchNorm and ReLU. Red where the filter finds its pattern.`;
+  const filters = `The first convolution's ${kernels.weights.length} filters: ${k}×${k} weights each (of the first input channel), blue below zero and red above, each on its own scale.`;
+  if (digitIndex === undefined) return [filters, 'Click a weight to read it.'];
+  return [filters, `Under each filter, its feature map on test image ${digitIndex}: the filter slid over the digit, before BatchNorm and ReLU. Red where the filter finds its pattern, blue where it finds the opposite.`];
 }

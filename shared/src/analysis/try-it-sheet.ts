@@ -45,7 +45,7 @@ export function tryItSheet(): SheetPlan {
     name: TRY_IT_SHEET,
     tabColor: '70AD47',
     ...withWidths(squareCells(LARGE_PIXEL, indices(DIGIT_SIDE + 1), indices(DIGIT_SIDE, GRID_ORIGIN.row)), [
-      { col: PROBABILITY_COL, width: 16 },
+      { col: PROBABILITY_COL, width: 18 },
       { col: PROBABILITY_COL + 1, width: 12 },
     ]),
     blocks: [
