@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { assertState } from '@gradsheet/shared';
 import { BATCH_NORM_GRAD, BATCH_NORM_KERNELS, BATCH_NORM_TRAIN } from './kernels/batch-norm.js';
 
 const EPSILON = 1e-5;
@@ -32,7 +33,7 @@ export class FusedBatchNorm extends tf.layers.Layer {
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const channels = shape[shape.length - 1];
-    if (typeof channels !== 'number') throw new Error('FusedBatchNorm needs a known channel count');
+    assertState(typeof channels === 'number', 'FusedBatchNorm is built with a known channel count');
     this.gamma = this.addWeight('gamma', [channels], 'float32', tf.initializers.ones());
     this.beta = this.addWeight('beta', [channels], 'float32', tf.initializers.zeros());
     this.movingMean = this.addWeight('moving_mean', [channels], 'float32', tf.initializers.zeros(), undefined, false);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { assertState } from '@gradsheet/shared';
 
 /** tfjs' initialiser class, which its public API returns but does not name. */
 type Initializer = ReturnType<typeof tf.initializers.zeros>;
@@ -32,7 +33,8 @@ export class PlainConv2D extends tf.layers.Layer {
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const channels = shape[shape.length - 1];
-    if (typeof channels !== 'number') throw new Error('PlainConv2D needs a known channel count');
+    // buildModel gives convolutions NHWC maps, GAP's vectors included (as 1×1 maps).
+    assertState(shape.length === 4 && typeof channels === 'number', `PlainConv2D is built on an NHWC map with known channels, not [${shape.join(', ')}]`);
     const { kernelSize, filters } = this.options;
     this.kernel = this.addWeight('kernel', [kernelSize, kernelSize, channels, filters], 'float32', this.options.kernelInitializer);
     if (this.options.useBias) this.bias = this.addWeight('bias', [filters], 'float32', this.options.biasInitializer);

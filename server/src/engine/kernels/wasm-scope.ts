@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { assertState, GradSheetError } from '@gradsheet/shared';
 
 export const WASM = 'wasm';
 
@@ -25,9 +26,9 @@ export class WasmScope {
   /** Runs the kernel registered for wasm under `name` and records its output. */
   run(name: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
     const kernel = tf.getKernel(name, WASM);
-    if (kernel === undefined) throw new Error(`The wasm backend has no ${name} kernel.`);
+    if (kernel === undefined) throw missingKernel(name);
     const out = kernel.kernelFunc({ inputs, attrs, backend: this.backend });
-    if (Array.isArray(out)) throw new Error(`${name} returned several tensors; expected one.`);
+    assertState(!Array.isArray(out), `the wasm ${name} kernel returns one tensor`);
     this.made.push(out);
     return out;
   }
@@ -93,16 +94,22 @@ export function rememberShippedKernel(name: string, kernelFunc: KernelFunc): voi
 
 export function shippedKernel(name: string): KernelFunc {
   const kernelFunc = shippedKernels.get(name);
-  if (kernelFunc === undefined) throw new Error(`The wasm backend shipped no ${name} kernel.`);
+  if (kernelFunc === undefined) throw missingKernel(name);
   return kernelFunc;
+}
+
+/** A tfjs wasm backend without a kernel GradSheet's kernels build on: another tfjs version than the one GradSheet ships with. */
+function missingKernel(name: string): GradSheetError {
+  return new GradSheetError('BACKEND_UNAVAILABLE', `The wasm backend has no ${name} kernel; reinstall GradSheet's dependencies (npm install).`);
 }
 
 /** A float32 view of a tensor's memory on the wasm heap; valid until the next allocation. */
 export function heapView(backend: BackendWasm, info: TensorInfo): Float32Array {
-  if (info.dtype !== 'float32') throw new Error(`Expected a float32 tensor, got ${info.dtype}.`);
+  assertState(info.dtype === 'float32', `a float32 tensor, not ${info.dtype}`);
   return backend.typedArrayFromHeap(info) as Float32Array;
 }
 
 export function requireNhwc(dataFormat: string, kernel: string): void {
-  if (dataFormat !== 'NHWC') throw new Error(`${kernel} on wasm supports NHWC only, got ${dataFormat}.`);
+  // GradSheet's models are NHWC throughout.
+  assertState(dataFormat === 'NHWC', `${kernel} on wasm runs NHWC data, not ${dataFormat}`);
 }

@@ -1,4 +1,4 @@
-import type { BackendChoice, ModelSpec } from '@gradsheet/shared';
+import type { BackendChoice, GradSheetErrorCode, ModelSpec } from '@gradsheet/shared';
 
 /** Main thread → replica worker. */
 export type ToReplica =
@@ -25,4 +25,5 @@ export type FromReplica =
       readonly correct: number;
       readonly count: number;
     }
-  | { readonly type: 'error'; readonly message: string };
+  /** A failure in the worker; `code` when it was a GradSheetError, so the main thread raises the same. */
+  | { readonly type: 'error'; readonly message: string; readonly code?: GradSheetErrorCode };

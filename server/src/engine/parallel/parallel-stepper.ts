@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { assertState, type BackendChoice, type ModelSpec, type Random } from '@gradsheet/shared';
+import { assertState, GradSheetError, type BackendChoice, type ModelSpec, type Random } from '@gradsheet/shared';
 import { computeGradients, PIXELS, readAllWeights, writeAllWeights } from '../replica.js';
 import type { FromReplica, ToReplica } from './messages.js';
 
@@ -34,7 +34,8 @@ class ReplicaThread {
     return new Promise((resolve, reject) => {
       this.pending = (reply) => {
         this.pending = null;
-        if (reply.type === 'error') reject(new Error(`training worker: ${reply.message}`));
+        // The worker's own code (a backend that cannot start there, a bad design), else a failure of GradSheet's.
+        if (reply.type === 'error') reject(new GradSheetError(reply.code ?? 'INTERNAL', `training worker: ${reply.message}`));
         else resolve(reply);
       };
       this.worker.postMessage(message);

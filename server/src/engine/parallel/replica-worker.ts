@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type * as tf from '@tensorflow/tfjs';
-import { assertState, seededRandom } from '@gradsheet/shared';
+import { assertState, errorCodeOf, seededRandom } from '@gradsheet/shared';
 import { selectBackend } from '../backend/select-backend.js';
 import { buildModel } from '../build-model.js';
 import { computeGradients, readAllWeights, writeAllWeights } from '../replica.js';
@@ -21,7 +21,10 @@ function reply(message: FromReplica, transfer: ArrayBuffer[] = []): void {
 }
 
 port.on('message', (message: ToReplica) => {
-  handle(message).catch((error: unknown) => reply({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
+  handle(message).catch((error: unknown) => {
+    const code = errorCodeOf(error);
+    reply({ type: 'error', message: error instanceof Error ? error.message : String(error), ...(code ? { code } : {}) });
+  });
 });
 
 async function handle(message: ToReplica): Promise<void> {

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { assertState, GradSheetError } from '@gradsheet/shared';
 
 /** The module's exports; every address is a byte offset into the backend's heap. */
 export interface SimdExports {
@@ -38,7 +39,7 @@ export function compileKernels(file: URL = KERNELS_WASM): WebAssembly.Module {
   try {
     bytes = readFileSync(file);
   } catch {
-    throw new Error(`GradSheet's wasm kernels are not built (${file.pathname}): run "npm run build".`);
+    throw new GradSheetError('BACKEND_UNAVAILABLE', `GradSheet's wasm kernels are not built (${file.pathname}): run "npm run build".`);
   }
   return new WebAssembly.Module(bytes);
 }
@@ -57,15 +58,16 @@ export function simdKernels(backend: BackendWasm): SimdExports {
       kernels = new WebAssembly.Instance(compile(), { env: { memory, abort } }).exports as unknown as SimdExports;
     } catch (error) {
       // A shared (threaded) heap cannot be imported as the plain memory the module declares.
-      throw new Error(`GradSheet's wasm kernels cannot use this wasm backend's memory: ${error instanceof Error ? error.message : String(error)}`);
+      throw new GradSheetError('BACKEND_UNAVAILABLE', `GradSheet's wasm kernels cannot use this wasm backend's memory: ${error instanceof Error ? error.message : String(error)}`);
     }
     instances.set(backend, kernels);
   }
   return kernels;
 }
 
+/** AssemblyScript's abort: a kernel's own assertion failed. */
 function abort(): never {
-  throw new Error('GradSheet wasm kernel aborted');
+  throw new GradSheetError('INTERNAL', 'a GradSheet wasm kernel aborted');
 }
 
 function heapOf(backend: BackendWasm): EmscriptenHeap {
@@ -75,7 +77,7 @@ function heapOf(backend: BackendWasm): EmscriptenHeap {
 function memoryOf(backend: BackendWasm): WebAssembly.Memory {
   const heap = heapOf(backend);
   const memory = heap.asm?.memory ?? heap.wasmMemory;
-  if (!memory) throw new Error("GradSheet's wasm kernels found no memory on this wasm backend.");
+  if (!memory) throw new GradSheetError('BACKEND_UNAVAILABLE', "GradSheet's wasm kernels found no memory on this wasm backend.");
   return memory;
 }
 
@@ -87,7 +89,7 @@ export function heapBuffer(backend: BackendWasm): ArrayBuffer {
 /** A tensor's byte offset on the wasm heap. */
 export function addressOf(backend: BackendWasm, info: TensorInfo): number {
   const data = backend.dataIdMap.get(info.dataId);
-  if (!data) throw new Error('Tensor is not on the wasm backend.');
+  assertState(data, 'the tensor is on the wasm backend');
   return data.memoryOffset;
 }
 
