@@ -123,7 +123,9 @@ describe('Conv2DBackpropFilter and Conv2DBackpropInput on wasm match the cpu bac
     { x: [2, 9, 9, 5], filter: [2, 2, 5, 3], strides: [3, 3], pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
     { x: [4, 1, 1, 17], filter: [1, 1, 17, 10], strides: [1, 1], pad: 'valid' },
     { x: [2, 7, 7, 12], filter: [7, 7, 12, 10], strides: [1, 1], pad: 'valid' },
-  ] satisfies ConvCase[])('edge shapes of designs (a 1×1 map, a kernel covering the map, stride above the kernel): %j', async (c) => {
+    { x: [2, 28, 28, 1], filter: [28, 28, 1, 10], strides: [1, 1], pad: 'valid' },
+    { x: [2, 28, 28, 3], filter: [11, 11, 3, 5], strides: [4, 4], pad: 5 },
+  ] satisfies ConvCase[])('edge shapes of designs (a 1×1 map, a kernel covering the map, the largest kernels, stride above the kernel): %j', async (c) => {
     const errors = await checkBackprop(c, 17);
     expect(errors.filter).toBeLessThanOrEqual(1e-5);
     expect(errors.input).toBeLessThanOrEqual(1e-5);

@@ -35,7 +35,12 @@ function designPoolCases(seed: number): PoolCase[] {
       cases.push({ x: [random.int(1, 3), side, side, [1, 3, 5, 17][random.int(0, 3)] as number], filterSize, strides, pad: 'valid' });
     }
   }
-  cases.push({ x: [4, 1, 1, 17], filterSize: 1, strides: 1, pad: 'valid' }, { x: [2, 7, 7, 5], filterSize: 7, strides: 7, pad: 'valid' });
+  cases.push(
+    { x: [4, 1, 1, 17], filterSize: 1, strides: 1, pad: 'valid' },
+    { x: [2, 7, 7, 5], filterSize: 7, strides: 7, pad: 'valid' },
+    { x: [2, 28, 28, 3], filterSize: 28, strides: 1, pad: 'valid' },
+    { x: [2, 28, 28, 4], filterSize: 5, strides: 9, pad: 'valid' },
+  );
   return cases;
 }
 
