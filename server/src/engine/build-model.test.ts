@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { inferShapes, randomDesign, seededRandom, summarizeModel, type ModelSpec, type TensorShape } from '@gradsheet/shared';
+import { inferShapes, MODEL_ZOO, randomDesign, seededRandom, summarizeModel, type ModelSpec, type TensorShape } from '@gradsheet/shared';
 import { buildModel, trainableParameterCount } from './build-model.js';
 
 /** A shape as both sides can write it: height×width×channels, and 1×1 maps as vectors (PyTorch keeps them after GAP, tfjs does not). */
@@ -48,6 +48,14 @@ describe('buildModel builds every valid design', () => {
       expect(scores, label).toEqual([2, 10]);
       model.dispose();
     }
+  });
+
+  it.each(MODEL_ZOO.map((spec) => [spec.id, spec] as const))('the zoo model %s', (_, spec) => {
+    const model = buildModel(spec, seededRandom(1));
+    expect(trainableParameterCount(model)).toBe(summarizeModel(spec).totalParams);
+    const { expected, built } = shapeSequences(spec, model);
+    expect(built).toEqual(expected);
+    model.dispose();
   });
 
   it.each<[string, ModelSpec['layers']]>([
