@@ -7,14 +7,17 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EpochMetrics, RunRecord, RunState, TrainConfig } from '@gradsheet/shared';
+import type { EpochMetrics, RunRecord, RunState, TrainConfig, UserRole } from '@gradsheet/shared';
 import type { FastifyInstance, HTTPMethods, InjectOptions } from 'fastify';
 import { expect } from 'vitest';
+import { addAccounts } from '../src/service/accounts/account-file.js';
 import { buildApp, type AppOptions } from '../src/service/app.js';
 
 export interface TestApp {
   readonly app: FastifyInstance;
   readonly dataDir: string;
+  /** Each account's token, by name, when the app was made with accounts. */
+  readonly tokens: Readonly<Record<string, string>>;
   /** One request through `inject`; a JSON answer is parsed. */
   call<T = Record<string, unknown>>(method: HTTPMethods, url: string, options?: { body?: unknown; headers?: Record<string, string> }): Promise<Answer<T>>;
   close(): Promise<void>;
@@ -34,6 +37,9 @@ export interface SeededRun {
   readonly createdAt: string;
   readonly metrics?: readonly EpochMetrics[];
   readonly error?: string;
+  /** The account that started it. */
+  readonly owner?: string;
+  readonly finishedAt?: string;
 }
 
 /** The settings of a tiny run, whole, as run.json holds them. */
@@ -73,20 +79,31 @@ async function seedRun(dataDir: string, run: SeededRun): Promise<void> {
     updatedAt: run.createdAt,
     ...(run.state !== 'queued' ? { startedAt: run.createdAt } : {}),
     ...(run.error !== undefined ? { error: run.error } : {}),
+    ...(run.owner !== undefined ? { owner: run.owner } : {}),
+    ...(run.finishedAt !== undefined ? { finishedAt: run.finishedAt } : {}),
   };
   await writeFile(join(dir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
   await writeFile(join(dir, 'metrics.jsonl'), (run.metrics ?? []).map((m) => `${JSON.stringify(m)}\n`).join(''));
 }
 
-/** buildApp over a fresh data folder holding `runs`; `close` ends the app and removes the folder. */
-export async function testApp(options: Omit<AppOptions, 'dataDir'> = {}, runs: readonly SeededRun[] = []): Promise<TestApp> {
+/**
+ * buildApp over a fresh data folder holding `runs`, and `accounts` as `gradsheet users`
+ * makes them (the service then has accounts); `close` ends the app and removes the folder.
+ */
+export async function testApp(
+  options: Omit<AppOptions, 'dataDir'> = {},
+  runs: readonly SeededRun[] = [],
+  accounts: readonly { name: string; role: UserRole }[] = [],
+): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gradsheet-routes-'));
   for (const run of runs) await seedRun(dataDir, run);
+  const tokens = accounts.length > 0 ? Object.fromEntries((await addAccounts(dataDir, accounts)).map((a) => [a.name, a.token])) : {};
   // No built task pane: the routes under test are the API's.
   const app = await buildApp({ taskpaneDir: join(dataDir, 'no-pane'), ...options, dataDir });
   return {
     app,
     dataDir,
+    tokens,
     async call<T>(method: HTTPMethods, url: string, { body, headers = {} }: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
       const request: InjectOptions = {
         method,

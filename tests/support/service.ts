@@ -158,9 +158,9 @@ export interface ServeProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** `gradsheet serve --http --port 0` as a child process; resolves once it prints its address. */
-export function spawnServe(dataDir: string): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--http', '--port', '0', '--threads', '1', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** `gradsheet serve --http --port 0` (or with `args` in place of --http) as a child process; resolves once it prints its address. */
+export function spawnServe(dataDir: string, args: readonly string[] = ['--http']): Promise<ServeProcess & { stderr: () => string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args, '--port', '0', '--threads', '1', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   return new Promise((resolve, reject) => {
     let out = '';
@@ -168,8 +168,8 @@ export function spawnServe(dataDir: string): Promise<ServeProcess> {
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ url: match[1] as string, child, exited });
+      const match = /listening on (https?:\/\/\S+)/.exec(out);
+      if (match) resolve({ url: match[1] as string, child, exited, stderr: () => err });
     });
     void exited.then((code) => reject(new Error(`gradsheet serve exited with ${code}: ${err}`)));
   });

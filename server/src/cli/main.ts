@@ -9,6 +9,8 @@ import { registerDesignCommand } from './design-command.js';
 import { registerPredictCommand } from './predict-command.js';
 import { registerCompareCommand } from './compare-command.js';
 import { registerReportCommand } from './report-command.js';
+import { registerUsersCommand } from './users-command.js';
+import { registerManifestCommand } from './manifest-command.js';
 import { EXIT_OK, EXIT_USAGE, exitStatusOf } from './exit-status.js';
 
 /**
@@ -30,6 +32,8 @@ export function buildProgram(setStatus: (status: number) => void = () => {}): Co
   registerPredictCommand(program);
   registerCompareCommand(program);
   registerReportCommand(program);
+  registerUsersCommand(program);
+  registerManifestCommand(program);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ outputError: (text, write) => write(`gradsheet: ${text.replace(/^error: /, '')}`) });
   }

@@ -5,10 +5,14 @@ import { fileURLToPath } from 'node:url';
 import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { HEARTBEAT_INTERVAL_MS } from '@gradsheet/shared';
+import { GradSheetError, HEARTBEAT_INTERVAL_MS } from '@gradsheet/shared';
+import { Authenticator } from './accounts/authenticator.js';
+import { BackpropBuilder, DEFAULT_BACKPROP_LIMITS, type BackpropLimits } from './backprop-builder.js';
 import { BODY_LIMIT, SERVICE_ERRORS, errorBody, toServiceError } from './errors.js';
 import { guard } from './guard.js';
-import { RunManager } from './run-manager.js';
+import { startRetention } from './retention.js';
+import { checkRunAccess } from './run-access.js';
+import { RunManager, type RunLimits, type StartTrainingJob } from './run-manager.js';
 import { RunStore } from './run-store.js';
 import { RunAnalyst } from '../analysis/run-analyst.js';
 import { analysisRoutes } from './routes/analysis.js';
@@ -18,12 +22,17 @@ import { modelRoutes } from './routes/models.js';
 import { runEventRoutes } from './routes/run-events.js';
 import { runReportRoutes } from './routes/run-report.js';
 import { runRoutes } from './routes/runs.js';
+import { sessionRoutes } from './routes/session.js';
 import { addSharedSchemas } from './schemas.js';
 
 export interface AppOptions {
-  /** Runs are kept in `<dataDir>/runs/<id>/`. */
+  /**
+   * Runs are kept in `<dataDir>/runs/<id>/`. When `<dataDir>/users.json` exists
+   * (made by `gradsheet users`), the service has accounts: every /api request needs
+   * an account's token, and a learner sees only their own runs.
+   */
   readonly dataDir: string;
-  /** When set, every /api request needs `Authorization: Bearer <token>`. */
+  /** When set, every /api request needs `Authorization: Bearer <token>` (this one, or an account's). */
   readonly token?: string;
   /** Web origins besides the service's own that may call the API. */
   readonly allowedOrigins?: readonly string[];
@@ -31,8 +40,18 @@ export interface AppOptions {
   readonly https?: { readonly key: Buffer; readonly cert: Buffer };
   /** The address listened on, if not loopback: requests naming it as Host are then accepted too. */
   readonly host?: string;
+  /** The https address learners reach the service by (a class's server): requests naming its host are accepted too. */
+  readonly publicUrl?: string;
   /** Replicas each run trains with. Default 1. */
   readonly threads?: number;
+  /** Runs trained at once, and each account's share of the queue (DEFAULT_RUN_LIMITS). */
+  readonly limits?: Partial<RunLimits>;
+  /** Backprop workbooks built at once, and how many may wait (DEFAULT_BACKPROP_LIMITS). */
+  readonly backpropLimits?: Partial<BackpropLimits>;
+  /** Delete runs that ended more than this many days ago (checked at start, then every hour). */
+  readonly keepDays?: number;
+  /** How runs train: each on a thread of its own. Route tests put a job they finish themselves in its place. */
+  readonly startTrainingJob?: StartTrainingJob;
   /** The built task pane, served at `/` when the folder exists. */
   readonly taskpaneDir?: string;
   readonly heartbeatMs?: number;
@@ -58,6 +77,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((thrown, request, reply) => {
     const error = toServiceError(thrown, request);
     if ((error.statusCode ?? 500) >= 500) request.log.error({ err: thrown }, error.message);
+    const retryAfter = thrown instanceof GradSheetError ? thrown.details?.retryAfterSeconds : undefined;
+    if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     return reply.code(error.statusCode ?? 500).send(errorBody(error));
   });
   app.setNotFoundHandler((request, reply) => {
@@ -70,37 +91,55 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const allowedOrigins = options.allowedOrigins ?? [];
   const wildcard = options.host === undefined || options.host === '0.0.0.0' || options.host === '::';
+  const accounts = await Authenticator.open(options.dataDir);
   await app.register(guard, {
     allowedOrigins,
-    allowedHosts: wildcard ? [] : [options.host.includes(':') ? `[${options.host}]` : options.host],
+    allowedHosts: [
+      ...(wildcard ? [] : [options.host.includes(':') ? `[${options.host}]` : options.host]),
+      ...(options.publicUrl !== undefined ? [new URL(options.publicUrl).hostname] : []),
+    ],
     ...(options.token !== undefined ? { token: options.token } : {}),
+    ...(accounts ? { accounts } : {}),
   });
   // Cross-origin callers need CORS headers to read answers; same-origin ones need none.
   if (allowedOrigins.length > 0) {
     await app.register(cors, {
       origin: [...allowedOrigins],
-      methods: ['GET', 'POST'],
+      methods: ['GET', 'POST', 'DELETE'],
       allowedHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
-      exposedHeaders: ['Content-Disposition', 'Location'],
+      exposedHeaders: ['Content-Disposition', 'Location', 'Retry-After'],
     });
   }
 
-  const { manager: runs, skipped } = await RunManager.open(new RunStore(options.dataDir), app.log);
+  const { manager: runs, skipped } = await RunManager.open(new RunStore(options.dataDir), app.log, options.limits, options.startTrainingJob);
   for (const problem of skipped) app.log.warn(`skipped a run folder: ${problem}`);
+  const stopRetention = options.keepDays === undefined ? () => {} : await startRetention(runs, options.keepDays, app.log);
+  const backprop = new BackpropBuilder({ ...DEFAULT_BACKPROP_LIMITS, ...options.backpropLimits });
   // Stop training first on shutdown, so a run in progress is kept as interrupted however long connections take to close.
-  app.addHook('preClose', async () => runs.close());
+  app.addHook('preClose', async () => {
+    stopRetention();
+    await runs.close();
+  });
+  app.addHook('onClose', async () => backprop.close());
 
   // Predictions and analyses of finished runs, one at a time on this thread.
   const analyst = new RunAnalyst();
   await app.register(
     async (api) => {
+      // Every route about one run answers 404 for a run the caller may not see, exactly as for one that does not
+      // exist: a learner cannot tell another's run id from a guess. Checked once here, after the id's format.
+      api.addHook('preHandler', async (request) => {
+        const runId = (request.params as { runId?: unknown } | undefined)?.runId;
+        if (typeof runId === 'string') checkRunAccess(runs, request.principal, runId);
+      });
       await api.register(healthRoutes, { runs, version });
+      await api.register(sessionRoutes, { auth: accounts ? 'accounts' : options.token !== undefined ? 'token' : 'none' });
       await api.register(modelRoutes);
       await api.register(runRoutes, { runs, threads: options.threads ?? 1 });
       await api.register(runEventRoutes, { runs, heartbeatMs: options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS });
       await api.register(runReportRoutes, { runs, analyst });
       await api.register(analysisRoutes, { runs, analyst });
-      await api.register(backpropWorkbookRoutes);
+      await api.register(backpropWorkbookRoutes, { builder: backprop });
     },
     { prefix: '/api' },
   );

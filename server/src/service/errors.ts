@@ -13,6 +13,7 @@ export const SERVICE_ERRORS = {
   GS_ERR_BAD_RUN_ID: createError('GS_ERR_BAD_RUN_ID', 'Run ids are lowercase UUIDs such as 0f8fad5b-d9cb-469f-a165-70867728950e; got "%s"', 400),
   GS_ERR_INVALID_MODEL: createError('GS_ERR_INVALID_MODEL', 'The model design cannot be built: %s', 400),
   GS_ERR_UNAUTHORIZED: createError('GS_ERR_UNAUTHORIZED', 'This service needs the header "Authorization: Bearer <token>" with the token it was started with', 401),
+  GS_ERR_TOKEN_REFUSED: createError('GS_ERR_TOKEN_REFUSED', 'The token sent was not accepted: it is mistyped, or it was revoked', 401),
   GS_ERR_ORIGIN_REFUSED: createError('GS_ERR_ORIGIN_REFUSED', 'Requests from the web origin %s are not allowed', 403),
   GS_ERR_HOST_REFUSED: createError('GS_ERR_HOST_REFUSED', 'Requests addressed to host "%s" are not allowed; use localhost or 127.0.0.1', 403),
   GS_ERR_NOT_FOUND: createError('GS_ERR_NOT_FOUND', 'There is no route %s %s', 404),
@@ -22,6 +23,7 @@ export const SERVICE_ERRORS = {
   GS_ERR_RUN_NOT_RESUMABLE: createError('GS_ERR_RUN_NOT_RESUMABLE', 'Run %s is %s; only an interrupted run can be resumed', 409),
   GS_ERR_RUN_HAS_NO_WEIGHTS: createError('GS_ERR_RUN_HAS_NO_WEIGHTS', 'The run has no final weights: %s', 409),
   GS_ERR_BODY_TOO_LARGE: createError('GS_ERR_BODY_TOO_LARGE', 'The body is larger than the limit of %d bytes', 413),
+  GS_ERR_QUEUE_FULL: createError('GS_ERR_QUEUE_FULL', 'Too many requests: %s', 429),
   GS_ERR_UNSUPPORTED_MEDIA_TYPE: createError('GS_ERR_UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json, not "%s"', 415),
   GS_ERR_INTERNAL: createError('GS_ERR_INTERNAL', 'The service failed: %s', 500),
   GS_ERR_BACKEND_UNAVAILABLE: createError('GS_ERR_BACKEND_UNAVAILABLE', 'The training backend cannot start here: %s', 503),
@@ -65,6 +67,8 @@ export const SERVICE_ANSWERS: Record<GradSheetErrorCode, ServiceAnswer> = {
   // `details.action` says what was refused: cancelling or resuming.
   RUN_STATE: own((error) => (error.details?.action === 'resume' ? 'GS_ERR_RUN_NOT_RESUMABLE' : 'GS_ERR_RUN_NOT_CANCELLABLE')),
   NO_WEIGHTS: own('GS_ERR_RUN_HAS_NO_WEIGHTS'),
+  // `details.retryAfterSeconds` becomes the Retry-After header.
+  QUEUE_FULL: own('GS_ERR_QUEUE_FULL'),
   NAMES_TAKEN: internal,
   WORKBOOK_PROTECTED: internal,
   SHEET_GONE: internal,

@@ -1,15 +1,26 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Authenticator } from './accounts/authenticator.js';
+import { LOCAL, SHARED, type Principal } from './accounts/principal.js';
 import { SERVICE_ERRORS } from './errors.js';
 
 export interface GuardOptions {
-  /** When set, every /api request needs `Authorization: Bearer <token>`. */
+  /** When set, this token is accepted on every /api request (one token shared by everyone). */
   readonly token?: string;
+  /** When set, every /api request needs an account's token (or the shared one). */
+  readonly accounts?: Authenticator;
   /** Other web origins allowed to call the API, e.g. a task pane served elsewhere. */
   readonly allowedOrigins: readonly string[];
   /** Extra host names the service answers to, besides the loopback names. */
   readonly allowedHosts: readonly string[];
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who made the request, as the guard found it. */
+    principal: Principal;
+  }
 }
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
@@ -20,38 +31,51 @@ function hostName(host: string): string {
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
+/** The token of an `Authorization: Bearer <token>` header, or null. */
+function bearer(request: FastifyRequest): string | null {
+  return /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? null;
+}
+
 /**
  * Who may use the service, checked before anything else (before a body is read):
  * - a web page on another site may not drive it (Origin);
- * - without a token, nor reach it through a DNS name that points at this machine
- *   (Host, against DNS rebinding). With a token the Host check is unnecessary (such a
- *   page cannot know the token) and would lock out the students of a teacher's
- *   shared server, who reach it by its own name;
- * - with a token, every /api request must carry it; compared in constant time.
+ * - without credentials, nor reach it through a DNS name that points at this machine
+ *   (Host, against DNS rebinding). With credentials the Host check is unnecessary
+ *   (such a page cannot know a token) and would lock out the learners of a
+ *   teacher's shared server, who reach it by its public address;
+ * - with a token or accounts, every /api request must carry a token that is accepted:
+ *   the shared token (compared in constant time) or an account's.
+ * The request's `principal` says who it was, for the routes.
  */
 const guardPlugin: FastifyPluginAsync<GuardOptions> = async (app, options) => {
   const hosts = new Set([...LOOPBACK_HOSTS, ...options.allowedHosts.map(hostName)]);
   const origins = new Set(options.allowedOrigins);
-  const expected = options.token === undefined ? null : digest(options.token);
+  const shared = options.token === undefined ? null : digest(options.token);
+  const accounts = options.accounts ?? null;
+  const credentials = shared !== null || accounts !== null;
 
-  const tokenMatches = (request: FastifyRequest): boolean => {
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer (\S+)$/.exec(header);
-    // Hashing both sides gives equal lengths, so the comparison takes the same time whatever was sent.
-    return timingSafeEqual(digest(match?.[1] ?? ''), expected as Buffer) && match !== null;
-  };
+  // Hashing both sides gives equal lengths, so the comparison takes the same time whatever was sent.
+  const isSharedToken = (token: string) => shared !== null && timingSafeEqual(digest(token), shared);
 
-  app.addHook('onRequest', async (request) => {
-    if (!expected && !hosts.has(hostName(request.host))) throw new SERVICE_ERRORS.GS_ERR_HOST_REFUSED(request.host);
+  app.decorateRequest('principal', null, []);
+  app.addHook('onRequest', async (request, reply) => {
+    if (!credentials && !hosts.has(hostName(request.host))) throw new SERVICE_ERRORS.GS_ERR_HOST_REFUSED(request.host);
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== `${request.protocol}://${request.host}` && !origins.has(origin)) {
       throw new SERVICE_ERRORS.GS_ERR_ORIGIN_REFUSED(origin);
     }
+    request.principal = LOCAL;
     // Preflight requests carry no credentials; the request that follows does.
     const path = request.routeOptions.url ?? request.url;
-    if (expected && path.startsWith('/api') && request.method !== 'OPTIONS' && !tokenMatches(request)) {
-      throw new SERVICE_ERRORS.GS_ERR_UNAUTHORIZED();
+    if (!credentials || !path.startsWith('/api') || request.method === 'OPTIONS') return;
+    const token = bearer(request);
+    const user = token === null ? null : isSharedToken(token) ? SHARED : ((await accounts?.identify(token)) ?? null);
+    if (user) {
+      request.principal = user;
+      return;
     }
+    reply.header('www-authenticate', 'Bearer realm="GradSheet"');
+    throw token !== null && accounts ? new SERVICE_ERRORS.GS_ERR_TOKEN_REFUSED() : new SERVICE_ERRORS.GS_ERR_UNAUTHORIZED();
   });
 };
 

@@ -12,9 +12,13 @@ import {
   type TrainConfig,
 } from '@gradsheet/shared';
 import type { RunDirectory } from '../engine/run-directory.js';
+import { FairQueue } from './fair-queue.js';
 import { hidePaths } from './hide-paths.js';
 import type { RunRecord, RunStore } from './run-store.js';
 import { startTrainingJob, type TrainingJob } from './training-job.js';
+
+/** How a run trains: a thread of its own (startTrainingJob); tests put something they control in its place. */
+export type StartTrainingJob = typeof startTrainingJob;
 
 /** What a run's subscribers (its event streams) are told, in order. */
 export type RunEvent =
@@ -40,6 +44,23 @@ export interface RunLog {
 
 const SILENT: RunLog = { error: () => {} };
 
+/** How many runs train at once, and each user's share of the queue. */
+export interface RunLimits {
+  /** Runs training at the same time, each on its own thread. Default 1. */
+  readonly concurrentRuns: number;
+  /** Runs waiting in all. */
+  readonly maxQueued: number;
+  /** Runs one account may have waiting. Runs without an account are held by `maxQueued` alone. */
+  readonly maxQueuedPerUser: number;
+  /** Runs one account may have training at once. */
+  readonly maxRunningPerUser: number;
+}
+
+export const DEFAULT_RUN_LIMITS: RunLimits = { concurrentRuns: 1, maxQueued: 100, maxQueuedPerUser: 3, maxRunningPerUser: 1 };
+
+/** What a Retry-After says when nothing better is known (no epoch timed yet). */
+const DEFAULT_WAIT_S = 60;
+
 interface ActiveRun {
   readonly id: string;
   job?: TrainingJob;
@@ -51,20 +72,31 @@ type RecordChanges = { -readonly [K in 'startedAt' | 'finishedAt' | 'error' | 'b
 
 const isFinal = (state: RunState) => FINAL_RUN_STATES.includes(state);
 
+const ownerKey = (record: Pick<RunRecord, 'owner'>) => record.owner ?? '';
+
+/** "40 seconds", "3 minutes", "2 hours". */
+function spoken(seconds: number): string {
+  const [amount, unit] = seconds < 90 ? [seconds, 'second'] : seconds < 90 * 60 ? [Math.round(seconds / 60), 'minute'] : [Math.round(seconds / 3600), 'hour'];
+  return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
+}
+
 /**
- * The runs and their FIFO queue: one run trains at a time, on its own thread.
- * Every state change is written to run.json before it is announced.
+ * The runs and their queue: up to `concurrentRuns` train at once, each on its own
+ * thread, and waiting runs start round-robin by owner (FairQueue), each account
+ * within its share. Every state change is written to run.json before it is announced.
  */
 export class RunManager {
   private readonly runs = new Map<string, RunEntry>();
-  private readonly queue: string[] = [];
+  private readonly queue = new FairQueue();
   private readonly listeners = new Map<string, Set<RunListener>>();
-  private active: ActiveRun | null = null;
+  private readonly active = new Map<string, ActiveRun>();
   private closing = false;
 
   private constructor(
     private readonly store: RunStore,
     private readonly log: RunLog,
+    private readonly limits: RunLimits,
+    private readonly startJob: StartTrainingJob,
   ) {}
 
   /**
@@ -73,8 +105,13 @@ export class RunManager {
    * its final weights (it was killed between its last write and its last state);
    * runs left `queued` queue again.
    */
-  static async open(store: RunStore, log: RunLog = SILENT): Promise<{ manager: RunManager; skipped: string[] }> {
-    const manager = new RunManager(store, log);
+  static async open(
+    store: RunStore,
+    log: RunLog = SILENT,
+    limits: Partial<RunLimits> = {},
+    startJob: StartTrainingJob = startTrainingJob,
+  ): Promise<{ manager: RunManager; skipped: string[] }> {
+    const manager = new RunManager(store, log, { ...DEFAULT_RUN_LIMITS, ...limits }, startJob);
     const { runs, skipped } = await store.loadAll();
     runs.sort((a, b) => a.record.createdAt.localeCompare(b.record.createdAt) || a.record.id.localeCompare(b.record.id));
     for (const { folder, record, metrics } of runs) {
@@ -83,19 +120,24 @@ export class RunManager {
         const finished = await folder.hasWeights('final');
         await manager.setState(record.id, finished ? 'done' : 'interrupted', finished ? { finishedAt: new Date().toISOString() } : {});
       }
-      if (record.state === 'queued') manager.queue.push(record.id);
+      if (record.state === 'queued') manager.queue.push(ownerKey(record), record.id);
     }
     manager.pump();
     return { manager, skipped };
   }
 
-  /** Queues a new run of `spec` (a built-in model or a design), trained as `config` says. */
-  async create(config: TrainConfig, spec: ModelSpec): Promise<RunView> {
+  /**
+   * Queues a new run of `spec` (a built-in model or a design), trained as `config`
+   * says, for `owner` (an account's name, or none). Refused with QUEUE_FULL when
+   * the queue, or the owner's share of it, is full.
+   */
+  async create(config: TrainConfig, spec: ModelSpec, owner?: string): Promise<RunView> {
+    this.checkRoom(owner);
     const now = new Date().toISOString();
-    const record: RunRecord = { id: randomUUID(), config, state: 'queued', createdAt: now, updatedAt: now };
+    const record: RunRecord = { id: randomUUID(), config, state: 'queued', createdAt: now, updatedAt: now, ...(owner !== undefined ? { owner } : {}) };
     const folder = await this.store.create(record, spec);
     this.runs.set(record.id, { record, metrics: [], folder });
-    this.queue.push(record.id);
+    this.queue.push(ownerKey(record), record.id);
     this.pump();
     return this.view(record.id);
   }
@@ -121,19 +163,24 @@ export class RunManager {
       .map((entry) => this.view(entry.record.id));
   }
 
+  /** The run's owner, or undefined for a run started without an account. */
+  ownerOf(id: string): string | undefined {
+    return this.entry(id).record.owner;
+  }
+
   counts(): { queued: number; running: number } {
-    return { queued: this.queue.length, running: this.active ? 1 : 0 };
+    return { queued: this.queue.size, running: this.active.size };
   }
 
   async cancel(id: string): Promise<RunView> {
     const { state } = this.entry(id).record;
-    if (state === 'queued' && this.queue.includes(id)) {
-      this.queue.splice(this.queue.indexOf(id), 1);
+    const active = this.active.get(id);
+    if (state === 'queued' && this.queue.remove(id)) {
       await this.setState(id, 'cancelled', { finishedAt: new Date().toISOString() });
-    } else if (this.active?.id === id) {
-      this.active.cancelRequested = true;
-      this.active.job?.cancel();
-      await this.active.finished;
+    } else if (active) {
+      active.cancelRequested = true;
+      active.job?.cancel();
+      await active.finished;
     } else {
       throw new GradSheetError('RUN_STATE', `run ${id} is ${state}; only a queued or running run can be cancelled`, { action: 'cancel', state });
     }
@@ -144,10 +191,35 @@ export class RunManager {
   async resume(id: string): Promise<RunView> {
     const { state } = this.entry(id).record;
     if (state !== 'interrupted') throw new GradSheetError('RUN_STATE', `run ${id} is ${state}; only an interrupted run can be resumed`, { action: 'resume', state });
+    const { owner } = this.entry(id).record;
+    this.checkRoom(owner);
     await this.setState(id, 'queued');
-    this.queue.push(id);
+    this.queue.push(ownerKey(this.entry(id).record), id);
     this.pump();
     return this.view(id);
+  }
+
+  /** Deletes a run and its folder; a queued or running run is cancelled first (its streams end with `done`). */
+  async remove(id: string): Promise<void> {
+    const entry = this.entry(id);
+    if (entry.record.state === 'queued' || entry.record.state === 'running') await this.cancel(id);
+    this.runs.delete(id);
+    this.queue.remove(id);
+    this.listeners.delete(id);
+    await this.store.remove(id);
+  }
+
+  /**
+   * Deletes the runs that ended (done, failed, cancelled, or interrupted and left
+   * so) before `cutoff`, an ISO time; answers their ids. Queued and running runs are kept.
+   */
+  async removeEndedBefore(cutoff: string): Promise<string[]> {
+    const old = [...this.runs.values()]
+      .map((entry) => entry.record)
+      .filter((record) => (isFinal(record.state) || record.state === 'interrupted') && (record.finishedAt ?? record.updatedAt) < cutoff)
+      .map((record) => record.id);
+    for (const id of old) await this.remove(id);
+    return old;
   }
 
   subscribe(id: string, listener: RunListener): () => void {
@@ -159,13 +231,51 @@ export class RunManager {
     };
   }
 
-  /** Stops training for a shutdown: the run on the thread becomes `interrupted`, queued runs stay queued. */
+  /** Stops training for a shutdown: runs on their threads become `interrupted`, queued runs stay queued. */
   async close(): Promise<void> {
     this.closing = true;
-    const active = this.active;
-    if (!active) return;
-    await active.job?.stop();
-    await active.finished;
+    await Promise.all(
+      [...this.active.values()].map(async (active) => {
+        await active.job?.stop();
+        await active.finished;
+      }),
+    );
+  }
+
+  /** Refuses a run that would overfill the queue or `owner`'s share of it, saying when to try again. */
+  private checkRoom(owner: string | undefined): void {
+    const { maxQueued, maxQueuedPerUser } = this.limits;
+    const waiting = owner === undefined ? 0 : this.queue.countOf(owner);
+    if (owner !== undefined && waiting >= maxQueuedPerUser) {
+      const seconds = this.secondsUntilAnEnd(owner);
+      throw new GradSheetError(
+        'QUEUE_FULL',
+        `you have ${waiting} run${waiting === 1 ? '' : 's'} waiting, the most one person may queue on this service; start another once one of them is training (in about ${spoken(seconds)})`,
+        { retryAfterSeconds: seconds },
+      );
+    }
+    if (this.queue.size >= maxQueued) {
+      const seconds = this.secondsUntilAnEnd();
+      throw new GradSheetError('QUEUE_FULL', `the service's queue is full (${this.queue.size} runs waiting); try again in about ${spoken(seconds)}`, {
+        retryAfterSeconds: seconds,
+      });
+    }
+  }
+
+  /**
+   * About how long until a run ends and a place frees up: the soonest end among the
+   * runs training (the owner's own, when it has some), from their epochs' times so far.
+   */
+  private secondsUntilAnEnd(owner?: string): number {
+    const mine = [...this.active.keys()].filter((id) => owner !== undefined && this.runs.get(id)?.record.owner === owner);
+    const estimates = (mine.length > 0 ? mine : [...this.active.keys()]).flatMap((id) => {
+      const entry = this.runs.get(id);
+      if (!entry || entry.metrics.length === 0) return [];
+      const perEpoch = entry.metrics.reduce((sum, m) => sum + m.seconds, 0) / entry.metrics.length;
+      return [perEpoch * Math.max(1, entry.record.config.epochs - entry.metrics.length)];
+    });
+    const soonest = estimates.length > 0 ? Math.min(...estimates) : DEFAULT_WAIT_S;
+    return Math.min(3600, Math.max(1, Math.ceil(soonest)));
   }
 
   private entry(id: string): RunEntry {
@@ -195,19 +305,26 @@ export class RunManager {
     }
   }
 
-  /** Starts the next queued run when none is training. */
+  /** Starts queued runs while there is room: round-robin by owner, each account within its share of running runs. */
   private pump(): void {
-    if (this.closing || this.active) return;
-    const id = this.queue.shift();
-    if (id === undefined) return;
-    const active: ActiveRun = { id, cancelRequested: false };
-    this.active = active;
-    active.finished = this.train(active)
-      .catch((error: unknown) => this.fail(id, error instanceof Error ? error.message : String(error), error))
-      .finally(() => {
-        this.active = null;
-        this.pump();
-      });
+    while (!this.closing && this.active.size < this.limits.concurrentRuns) {
+      const id = this.queue.next((owner) => owner === '' || this.runningOf(owner) < this.limits.maxRunningPerUser);
+      if (id === undefined) return;
+      const active: ActiveRun = { id, cancelRequested: false };
+      this.active.set(id, active);
+      active.finished = this.train(active)
+        .catch((error: unknown) => this.fail(id, error instanceof Error ? error.message : String(error), error))
+        .finally(() => {
+          this.active.delete(id);
+          this.pump();
+        });
+    }
+  }
+
+  private runningOf(owner: string): number {
+    let running = 0;
+    for (const id of this.active.keys()) if (this.runs.get(id)?.record.owner === owner) running++;
+    return running;
   }
 
   private async train(active: ActiveRun): Promise<void> {
@@ -221,7 +338,7 @@ export class RunManager {
       return;
     }
     // The worker reads the folder itself and continues from whatever epoch it records.
-    const job = startTrainingJob(
+    const job = this.startJob(
       { runDir: entry.folder.path, config: entry.record.config },
       {
         onBackend: (backend) => void this.update(id, { backend: backend.name }).catch(() => {}),

@@ -1,4 +1,4 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RUN_ID_PATTERN, assertState, type EpochMetrics, type ModelSpec, type RunRecord } from '@gradsheet/shared';
 import { RunDirectory } from '../engine/run-directory.js';
@@ -50,12 +50,31 @@ export class RunStore {
     return folder;
   }
 
+  /**
+   * Deletes a run's folder. It is first renamed out of the ids' way (a name no
+   * id matches), so a deletion cut short leaves nothing the service would load again.
+   */
+  async remove(id: string): Promise<void> {
+    const folder = this.folder(id);
+    this.folders.delete(id);
+    const doomed = join(this.runsDir, `.deleted-${id}`);
+    await rename(folder.path, doomed).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    await rm(doomed, { recursive: true, force: true });
+  }
+
   /** Every run whose folder is sound; anything else in runs/ is left alone and named in `skipped`. */
   async loadAll(): Promise<{ runs: StoredRun[]; skipped: string[] }> {
     await mkdir(this.runsDir, { recursive: true });
     const runs: StoredRun[] = [];
     const skipped: string[] = [];
     for (const name of await readdir(this.runsDir)) {
+      // A deletion the service did not finish: finish it.
+      if (name.startsWith('.deleted-')) {
+        await rm(join(this.runsDir, name), { recursive: true, force: true });
+        continue;
+      }
       if (!isRunId(name)) continue;
       const folder = this.folder(name);
       try {

@@ -94,6 +94,7 @@ const runViewSchema = {
     finishedAt: string,
     error: string,
     backend: string,
+    owner: string,
     metrics: { type: 'array', items: { $ref: 'EpochMetrics#' } },
     progress: { $ref: 'RunProgress#' },
   },

@@ -45,6 +45,8 @@ export interface RunRecord {
   readonly error?: string;
   /** The tfjs backend it trains on, once known. */
   readonly backend?: string;
+  /** The account that started it, on a service with accounts; absent for a run started without one. */
+  readonly owner?: string;
 }
 
 /** A run as `GET /api/runs/:id` returns it: its record, and every epoch so far. */
@@ -88,6 +90,23 @@ export interface HealthResponse {
   readonly version: string;
   readonly queued: number;
   readonly running: number;
+}
+
+/** Who may do what on a service with accounts: a learner sees their own runs, a teacher every run. */
+export const USER_ROLES = ['learner', 'teacher'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/**
+ * `GET /api/session`: how the service checks callers, and who this caller is.
+ * `auth` is `none` (a service on this machine), `token` (one shared token) or `accounts`.
+ */
+export interface SessionResponse {
+  readonly auth: 'none' | 'token' | 'accounts';
+  /** The account the request's token belongs to, on a service with accounts. */
+  readonly user?: string;
+  readonly role?: UserRole;
+  /** Whether this caller sees every run (a teacher, the shared token, or a service without accounts). */
+  readonly seesEveryRun: boolean;
 }
 
 /** Every error the service answers with. */

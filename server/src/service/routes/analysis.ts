@@ -3,6 +3,7 @@ import { MAX_COMPARED_RUNS, RUN_ID_PATTERN, checkDigitGrid, type Prediction } fr
 import type { RunAnalyst } from '../../analysis/run-analyst.js';
 import { compareInput } from '../../analysis/workbook-inputs.js';
 import { SERVICE_ERRORS } from '../errors.js';
+import { checkRunAccess } from '../run-access.js';
 import type { RunManager } from '../run-manager.js';
 import { errorResponses, runIdParams } from '../schemas.js';
 import { XLSX } from './run-report.js';
@@ -64,6 +65,7 @@ export const analysisRoutes: FastifyPluginAsync<AnalysisRoutesOptions> = async (
       if (bad !== undefined) throw new SERVICE_ERRORS.GS_ERR_BAD_RUN_ID(bad);
       const compared = [];
       for (const id of ids) {
+        checkRunAccess(runs, request.principal, id);
         const run = runs.view(id);
         compared.push(compareInput({ record: run, spec: await runs.folder(id).readSpec(run.config), metrics: run.metrics }));
       }

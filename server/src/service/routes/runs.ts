@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { parseTrainingRequest, type CreateRunRequest, type CreateRunResponse, type RunListResponse, type RunView } from '@gradsheet/shared';
+import { maySee, ownerOf } from '../accounts/principal.js';
 import type { RunManager } from '../run-manager.js';
 import { REF, createRunBody, errorResponses, runIdParams } from '../schemas.js';
 
@@ -11,12 +12,16 @@ export interface RunRoutesOptions {
 
 type ById = { Params: { runId: string } };
 
-/** Training runs: create, list, read, cancel and resume. Events and reports have modules of their own. */
+/**
+ * Training runs: create, list, read, cancel, resume and delete. Events and reports
+ * have modules of their own. A learner's account lists only its own runs; the app
+ * answers 404 for another's run on every route about one run.
+ */
 export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, { runs, threads }) => {
   app.get(
     '/runs',
     { schema: { response: { 200: { type: 'object', required: ['runs'], properties: { runs: { type: 'array', items: REF.runView } } }, ...errorResponses() } } },
-    async (): Promise<RunListResponse> => ({ runs: runs.list() }),
+    async (request): Promise<RunListResponse> => ({ runs: runs.list().filter((run) => maySee(request.principal, run)) }),
   );
 
   app.post<{ Body: CreateRunRequest }>(
@@ -24,13 +29,13 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, { run
     {
       schema: {
         body: createRunBody,
-        response: { 201: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } }, ...errorResponses(404, 413, 415) },
+        response: { 201: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } }, ...errorResponses(404, 413, 415, 429) },
       },
     },
     async (request, reply): Promise<CreateRunResponse> => {
       // The schema (built from the same limits) has refused wrong types and bounds; the parser adds the model and the cross-field rules.
       const { config, spec } = parseTrainingRequest({ ...request.body, threads }, (field) => `body.${field}`);
-      const run = await runs.create(config, spec);
+      const run = await runs.create(config, spec, ownerOf(request.principal));
       reply.code(201).header('location', `/api/runs/${run.id}`);
       return { id: run.id };
     },
@@ -50,7 +55,17 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, { run
 
   app.post<ById>(
     '/runs/:runId/resume',
-    { schema: { params: runIdParams, response: { 200: REF.runView, ...errorResponses(404, 409) } } },
+    { schema: { params: runIdParams, response: { 200: REF.runView, ...errorResponses(404, 409, 429) } } },
     async (request): Promise<RunView> => runs.resume(request.params.runId),
+  );
+
+  // Its owner or a teacher: a queued or running run is cancelled first, then its folder goes.
+  app.delete<ById>(
+    '/runs/:runId',
+    { schema: { params: runIdParams, response: { 204: { type: 'null' }, ...errorResponses(404) } } },
+    async (request, reply) => {
+      await runs.remove(request.params.runId);
+      return reply.code(204).send();
+    },
   );
 };
