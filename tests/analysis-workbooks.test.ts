@@ -120,7 +120,8 @@ function epochs(accuracies: readonly number[], seconds: number): EpochMetrics[] 
     epoch: i + 1,
     trainLoss: 0.9 * Math.exp(-0.8 * i) + 0.02,
     trainAcc: 0.9 + 0.015 * i,
-    testLoss: 0.12 * Math.exp(-0.5 * i) + 0.017 + i / 7e4,
+    // Slower runs here are the bigger models, which end lower.
+    testLoss: (0.12 * Math.exp(-0.5 * i) + 0.017 + i / 7e4) * (70 / (seconds + 30)),
     testAcc,
     testCorrect: Math.round(testAcc * 10_000),
     testCount: 10_000,
@@ -285,7 +286,7 @@ describe('the compare workbook, recalculated by LibreOffice', () => {
 });
 
 describe('pictures of the sheets, as LibreOffice prints them', () => {
-  it('draws the Confusion, Mistakes, Kernels and Try it sheets, each showing its colours', async () => {
+  it('draws the Confusion, Mistakes, Kernels, Try it and Runs sheets, each showing its colours', async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     const file = (name: string) => join(ARTIFACTS, `analysis-${name}.png`);
     const kernels = kernelsLayout(analysis.kernels!);
@@ -296,7 +297,8 @@ describe('pictures of the sheets, as LibreOffice prints them', () => {
       { sheet: 'Kernels', area: area(kernels.panel(8).caption.row - 1, 4 * kernels.panelWidth - 2), file: file('kernels'), dpi: 150 },
     ]);
     const tryIt = await drawSheetPictures(tryItFile, [{ sheet: 'Try it', area: area(TRY_IT.grid.end.row + 4, TRY_IT.probabilities.start.col + 6), file: file('try-it'), dpi: 130 }]);
-    const seen = (name: string): PictureColours => (report.get(file(name)) ?? tryIt.get(file(name)))!;
+    const compare = await drawSheetPictures(compareFile, [{ sheet: 'Runs', area: area(42, RUNS_LAYOUT.columns.length + 10), file: file('runs'), dpi: 110, gridLines: true }]);
+    const seen = (name: string): PictureColours => (report.get(file(name)) ?? tryIt.get(file(name)) ?? compare.get(file(name)))!;
     // The counts' blue scale; the digits' ink; the kernels' blue and red; the drawn digit's ink.
     expect(seen('confusion').blue).toBeGreaterThan(0.002);
     expect(seen('confusion').red).toBeGreaterThan(0.001);
@@ -304,6 +306,8 @@ describe('pictures of the sheets, as LibreOffice prints them', () => {
     expect(seen('kernels').red).toBeGreaterThan(0.01);
     expect(seen('kernels').blue).toBeGreaterThan(0.01);
     expect(seen('try-it').dark).toBeGreaterThan(0.02);
+    // The runs' lines (the palette's blue and vermilion) and the green of a run at the target.
+    expect(seen('runs').blue).toBeGreaterThan(0.0005);
   });
 });
 

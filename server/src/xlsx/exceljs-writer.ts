@@ -22,6 +22,9 @@ interface SharedFormulaMaster extends ExcelJS.CellFormulaValue {
   readonly ref: string;
 }
 
+/** The workbook's default font, as exceljs writes it for unstyled cells. */
+const DEFAULT_FONT: Partial<ExcelJS.Font> = { name: 'Calibri', family: 2, size: 11 };
+
 /** exceljs reuses a style's index when it meets the same object again, so cells share these. */
 const NO_STYLE: Partial<ExcelJS.Style> = Object.freeze({}) as Partial<ExcelJS.Style>;
 
@@ -215,7 +218,8 @@ function toExcelJsStyle(style: CellStyle): Partial<ExcelJS.Style> {
   if (style.italic) font.italic = true;
   if (style.fontSize) font.size = style.fontSize;
   if (style.fontColor) font.color = { argb: `FF${style.fontColor}` };
-  if (Object.keys(font).length > 0) result.font = font;
+  // A font part without a name and a size leaves the reader to guess them (LibreOffice takes a serif): the workbook's own default.
+  if (Object.keys(font).length > 0) result.font = { ...DEFAULT_FONT, ...font };
   if (style.fill) result.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: `FF${style.fill}` } };
   if (style.numberFormat) result.numFmt = style.numberFormat;
   if (style.horizontal || style.wrapText) {

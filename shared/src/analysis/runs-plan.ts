@@ -37,6 +37,9 @@ export const RUNS_LAYOUT = {
   columns: ['Run', 'Model', 'Parameters', 'Epochs', 'Best test acc', 'Mean of last 3', 'First epoch at target', 'Minutes', 'Images/s'],
 } as const;
 
+/** Wide enough for each header in one line. */
+const RUNS_COLUMN_WIDTHS = [24, 26, 12, 9, 14, 15, 21, 10, 10] as const;
+
 /** The Runs table's columns, by name. */
 export const RUNS_COL = { run: 0, model: 1, params: 2, epochs: 3, best: 4, lastThree: 5, firstAtTarget: 6, minutes: 7, imagesPerSecond: 8 } as const;
 
@@ -184,7 +187,7 @@ function runsSheet(runs: readonly CompareRunInput[], maxEpochs: number): SheetPl
   return {
     name: RUNS_SHEET,
     tabColor: '4472C4',
-    columnWidths: [{ col: 0, width: 22 }, { col: 1, width: 26 }, ...indices(R.columns.length - 2, 2).map((col) => ({ col, width: col === RUNS_COL.firstAtTarget ? 13 : 11 }))],
+    columnWidths: RUNS_COLUMN_WIDTHS.map((width, col) => ({ col, width })),
     blocks: [
       {
         origin: { row: 0, col: 0 },
