@@ -46,6 +46,13 @@ describe('validatePlan', () => {
     expect(() => validatePlan(styled)).toThrow(/style "nope"/);
     expect(() => validatePlan({ title: 't', styles: {}, names: [], sheets: [sheet, { ...sheet, name: 's' }] })).toThrow(/two sheets/);
   });
+  it('accepts row heights Excel can set, and rejects a row that is not one or a height past 409 points', () => {
+    const withHeights = (rowHeights: { row: number; height: number }[]) => ({ title: 't', styles: {}, names: [], sheets: [{ ...sheet, rowHeights }] });
+    expect(() => validatePlan(withHeights([{ row: 0, height: 9 }, { row: 5, height: 409 }]))).not.toThrow();
+    expect(() => validatePlan(withHeights([{ row: -1, height: 9 }]))).toThrow(/row -1/);
+    expect(() => validatePlan(withHeights([{ row: 2, height: 0 }]))).toThrow(/409/);
+    expect(() => validatePlan(withHeights([{ row: 2, height: 410 }]))).toThrow(/409/);
+  });
 });
 
 describe('validatePlan: drop-down lists and conditional formats', () => {
