@@ -3,7 +3,7 @@
  * setup (its print area on one landscape page, narrow margins, grid lines and
  * headings where asked), the other sheets are hidden, LibreOffice headless prints
  * the workbook to PDF, and poppler's pdftoppm renders each page to PNG, cropped to
- * what is drawn. The same steps as bench/docs-pictures.mjs, for a test's workbooks.
+ * what is drawn. The tests' workbooks and the docs' pictures (tests/docs-pictures.test.ts) use it.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
