@@ -16,6 +16,7 @@ import { RunManager, type RunLimits, type StartTrainingJob } from './run-manager
 import { RunStore } from './run-store.js';
 import { RunAnalyst } from '../analysis/run-analyst.js';
 import { analysisRoutes } from './routes/analysis.js';
+import { runAnalysisRoutes } from './routes/run-analysis.js';
 import { backpropWorkbookRoutes } from './routes/backprop-workbook.js';
 import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
@@ -139,6 +140,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(runEventRoutes, { runs, heartbeatMs: options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS });
       await api.register(runReportRoutes, { runs, analyst });
       await api.register(analysisRoutes, { runs, analyst });
+      await api.register(runAnalysisRoutes, { runs, analyst });
       await api.register(backpropWorkbookRoutes, { builder: backprop });
     },
     { prefix: '/api' },

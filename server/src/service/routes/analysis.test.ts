@@ -91,6 +91,16 @@ describe('POST /api/runs/:runId/predict', () => {
   });
 });
 
+describe('GET /api/runs/:runId/analysis', () => {
+  it('answers what the run learned, as its folder keeps it; a run without weights is 409, an unknown run 404', async () => {
+    const answer = await call<RunAnalysis>('GET', `/api/runs/${TRAINED}/analysis`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual(analysis);
+    expectRefusal(await call('GET', `/api/runs/${NO_WEIGHTS}/analysis`), 409, 'GS_ERR_RUN_HAS_NO_WEIGHTS');
+    expectRefusal(await call('GET', `/api/runs/${UNKNOWN}/analysis`), 404, 'GS_ERR_UNKNOWN_RUN');
+  });
+});
+
 async function sheetsOf(raw: Buffer): Promise<string[]> {
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(raw as unknown as ArrayBuffer);
