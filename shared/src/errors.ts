@@ -22,7 +22,7 @@ export const ERROR_TABLE = {
   UNKNOWN_RUN: { kind: 'not-found', meaning: 'No run has this id.' },
   RUN_STATE: { kind: 'conflict', meaning: 'The run is not in a state that allows this (e.g. cancelling a finished run).' },
   QUEUE_FULL: { kind: 'conflict', meaning: 'The service is at one of its limits (this user’s runs, its whole queue, or workbooks being built at once): wait a while (Retry-After says how long), then try again.' },
-  NO_WEIGHTS: { kind: 'conflict', meaning: 'The run has no final weights to predict or analyse with: it has not finished training, or it ended without them.' },
+  NO_WEIGHTS: { kind: 'not-found', meaning: 'The run has no final weights to predict or analyse with: it has not finished training, or it ended without them.' },
   NAMES_TAKEN: { kind: 'conflict', meaning: 'The open workbook already has sheets or names that the new workbook needs.' },
   WORKBOOK_PROTECTED: { kind: 'conflict', meaning: 'The open workbook’s structure is protected, so no sheet can be added.' },
   SHEET_GONE: { kind: 'conflict', meaning: 'A sheet GradSheet writes into was deleted or renamed while it was in use.' },
