@@ -48,4 +48,15 @@ describe('checkDigitGrid', () => {
     (boolean[0] as unknown[])[0] = true;
     expect(refusal(boolean)).toBe('grid row 1, column 1 is true, not a number from 0 to 1');
   });
+
+  it('gives a bad cell’s row, column and problem, for a sheet to name the cell its own way', () => {
+    const text = blank();
+    (text[2] as unknown[])[4] = 'ink';
+    try {
+      checkDigitGrid(text, 'the grid');
+      throw new Error('the grid was accepted');
+    } catch (error) {
+      expect((error as GradSheetError).details).toEqual({ row: 3, column: 5, problem: 'is "ink", not a number from 0 to 1' });
+    }
+  });
 });
