@@ -17,6 +17,7 @@ import { RunStore } from './run-store.js';
 import { RunAnalyst } from '../analysis/run-analyst.js';
 import { analysisRoutes } from './routes/analysis.js';
 import { runAnalysisRoutes } from './routes/run-analysis.js';
+import { runModelRoutes } from './routes/run-model.js';
 import { backpropWorkbookRoutes } from './routes/backprop-workbook.js';
 import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
@@ -141,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(runReportRoutes, { runs, analyst });
       await api.register(analysisRoutes, { runs, analyst });
       await api.register(runAnalysisRoutes, { runs, analyst });
+      await api.register(runModelRoutes, { runs });
       await api.register(backpropWorkbookRoutes, { builder: backprop });
     },
     { prefix: '/api' },
