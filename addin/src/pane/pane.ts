@@ -26,6 +26,7 @@ import { setUpDesign, type DesignTraining } from './design-panel.js';
 import { formNumber } from './form-text.js';
 import { EXCEL_TOO_OLD, plainMessage, runFailedMessage } from './messages.js';
 import { $, notice } from './page.js';
+import { setUpSignIn } from './sign-in.js';
 
 /** Where the pane runs: inside Excel with the API it needs, inside an Excel too old, or in a plain browser. */
 export type PaneHost =
@@ -42,6 +43,7 @@ export async function startPane(host: PaneHost): Promise<void> {
         ? 'Offline mode (not in Excel): preview the workbook and download it as .xlsx.'
         : 'In Excel, but this version is too old.';
   if (host.kind === 'excel-too-old') notice(EXCEL_TOO_OLD);
+  setUpSignIn();
   setUpBackprop(host);
   setUpDesign(host, await setUpTraining(host));
   document.body.dataset.ready = 'true';

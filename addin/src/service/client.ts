@@ -7,11 +7,14 @@ import {
   type ModelDetailResponse,
   type ModelListResponse,
   type RunView,
+  type SessionResponse,
 } from '@gradsheet/shared';
 
 /**
  * The training service, as the pane reaches it: same origin (the service serves the
- * pane), so no token, CORS or absolute URL is involved.
+ * pane), so no CORS or absolute URL is involved. A class's service asks for a token:
+ * every request then carries it, and a 401 asks the learner for it (once, however many
+ * requests were refused at the same time) and tries the request again.
  */
 
 export const SERVICE_DOWN =
@@ -22,13 +25,54 @@ export function serviceRefused(message: string, status: number, code?: string): 
   return new GradSheetError('SERVICE_REFUSED', message, { status, ...(code !== undefined ? { code } : {}) });
 }
 
-async function send(path: string, init: RequestInit = {}): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(path, { ...init, headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers } });
-  } catch {
-    throw new GradSheetError('SERVICE_UNREACHABLE', SERVICE_DOWN);
+/** Where the pane keeps its token, and how it asks for one (the sign-in module). */
+export interface Credentials {
+  /** The token kept for this service, or null. */
+  token(): string | null;
+  /**
+   * Asks the learner for a token and keeps it; resolves once they gave one.
+   * `refused`: the one sent was not accepted (mistyped, or revoked), so it is forgotten first.
+   */
+  signIn(reason: 'needed' | 'refused'): Promise<void>;
+}
+
+let credentials: Credentials | null = null;
+let signingIn: Promise<void> | null = null;
+
+/** From now on, requests carry the token `c` keeps, and a 401 asks through `c`. */
+export function useCredentials(c: Credentials): void {
+  credentials = c;
+}
+
+/** One sign-in however many requests were refused together. */
+function signIn(reason: 'needed' | 'refused'): Promise<void> {
+  signingIn ??= (credentials as Credentials).signIn(reason).finally(() => (signingIn = null));
+  return signingIn;
+}
+
+/** A request with the token, if any; after a 401 the learner is asked for a token and the request is sent again. */
+async function authorized(path: string, init: RequestInit): Promise<Response> {
+  for (;;) {
+    const token = credentials?.token() ?? null;
+    const headers = new Headers(init.headers);
+    if (token !== null) headers.set('authorization', `Bearer ${token}`);
+    let response: Response;
+    try {
+      response = await fetch(path, { ...init, headers });
+    } catch (error) {
+      if (init.signal?.aborted) throw error;
+      throw new GradSheetError('SERVICE_UNREACHABLE', SERVICE_DOWN);
+    }
+    if (response.status !== 401 || !credentials) return response;
+    // A sign-in already under way may have brought a new token meanwhile: try that one first.
+    if (signingIn === null && (credentials.token() ?? null) !== token) continue;
+    await response.body?.cancel();
+    await signIn(token === null ? 'needed' : 'refused');
   }
+}
+
+async function send(path: string, init: RequestInit = {}): Promise<Response> {
+  const response = await authorized(path, { ...init, headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers } });
   if (response.ok) return response;
   const body = (await response.json().catch(() => null)) as Partial<ApiErrorBody> | null;
   // A proxy or a stopped service behind one answers 502/503/504 without our error body.
@@ -47,6 +91,14 @@ export const service = {
   cancelRun: (id: string) => json<RunView>(`/api/runs/${id}/cancel`, { method: 'POST' }),
   reportUrl: (id: string) => `/api/runs/${id}/report.xlsx`,
   eventsUrl: (id: string, afterEpoch: number) => `/api/runs/${id}/events${afterEpoch > 0 ? `?lastEventId=${afterEpoch}` : ''}`,
+  /**
+   * An event stream, with the token like every other request: the answer's body is
+   * read as it arrives. `lastEventId` is sent as Last-Event-ID, as a browser's
+   * EventSource does when it reconnects. An answer other than 200 is refused.
+   */
+  events: (url: string, lastEventId: string | null, signal: AbortSignal) =>
+    send(url, { signal, headers: { accept: 'text/event-stream', 'cache-control': 'no-cache', ...(lastEventId !== null ? { 'last-event-id': lastEventId } : {}) } }),
+  session: () => json<SessionResponse>('/api/session'),
   /** The backprop workbook as .xlsx, with the file name the service suggests. */
   async backpropXlsx(body: BackpropWorkbookRequest): Promise<{ blob: Blob; filename: string }> {
     const response = await send('/api/backprop.xlsx', post(body));
