@@ -18,6 +18,7 @@ interface RunRecord {
   syncs: number;
   bytes: number[];
   unsynced: number;
+  options?: { delayForCellEdit?: boolean };
   error?: string;
 }
 
@@ -49,7 +50,7 @@ afterEach(() => {
   expect(pageErrors.splice(0)).toEqual([]);
 });
 
-type Host = { host: 'Excel' | null; excelApi?: number } | 'no office.js';
+type Host = { host: 'Excel' | null; excelApi?: number | string; strict?: boolean } | 'no office.js';
 
 /** A new tab (fresh sessionStorage, so a fresh fake workbook) on the pane, as the given host. */
 async function openPane(host: Host, url = service.url): Promise<Page> {
@@ -84,7 +85,7 @@ const workbookOf = (page: Page) => page.evaluate('window.__fakeExcel.workbook()'
 const runsOf = (page: Page) => page.evaluate('window.__fakeExcel.runs()') as Promise<RunRecord[]>;
 
 describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
-  it('builds the backprop workbook through Excel.run in two syncs, then offers to replace it', async () => {
+  it('builds the backprop workbook through Excel.run (asking once how Excel fills a column), then offers to replace it', async () => {
     const page = await openPane({ host: 'Excel' });
     expect(await page.textContent('#mode')).toMatch(/In Excel/);
     expect(await page.isVisible('#download')).toBe(false);
@@ -92,7 +93,8 @@ describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
     await page.fill('#bp-lr', '0.8');
     await page.click('#build');
     await page.waitForSelector('#build-status:has-text("Built")');
-    expect(await page.textContent('#build-status')).toBe('Built 5 sheets with 250 steps in 2 requests to Excel. Edit the orange cells on Parameters.');
+    // Check, make the sheets, ask how Excel fills a column, write, then charts and protection.
+    expect(await page.textContent('#build-status')).toBe('Built 5 sheets with 250 steps in 5 requests to Excel. Edit the orange cells on Parameters.');
     await screenshot(page, '01-built-in-excel');
     await showSheets(page, ['Parameters', 'Backprop'], '01');
 
@@ -109,7 +111,8 @@ describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
     expect(state.names.LearningRate).toEqual({ sheet: 'Parameters', row: 4, col: 1, rows: 1, cols: 1 });
     expect(state.sheets.find((s) => s.name === 'Parameters')?.cells['4,1']).toMatchObject({ input: 0.8, locked: false, fill: '#FFCC99' });
     const runs = await runsOf(page);
-    expect(runs).toEqual([{ syncs: 2, bytes: [expect.any(Number), expect.any(Number)], unsynced: 0 }]);
+    // Excel holds each batch while the learner types in a cell, instead of refusing it.
+    expect(runs).toEqual([{ syncs: 5, bytes: Array.from({ length: 5 }, () => expect.any(Number)), unsynced: 0, options: { delayForCellEdit: true } }]);
 
     // Building again: the sheets are taken; the pane says so in plain words and offers to replace them.
     await page.click('#build');
@@ -119,8 +122,83 @@ describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
     await screenshot(page, '02-sheets-taken');
     await page.click('#replace');
     await page.waitForSelector('#build-status:has-text("Built")');
+    // The pane asked once: the second build takes three syncs.
+    expect(await page.textContent('#build-status')).toMatch(/ in 3 requests to Excel\./);
     expect(await page.isVisible('#notice')).toBe(false);
     expect((await workbookOf(page)).sheets.map((s) => s.name)).toEqual(['Sheet1', ...plan.sheets.map((s) => s.name)]);
+    await page.close();
+  });
+
+  it('builds the same workbook in an Excel that takes values only as 2-D arrays, with and without copyFrom (ExcelApi 1.9)', async () => {
+    const plan = buildBackpropWorkbookPlan({ ...DEFAULT_BACKPROP_WORKBOOK_OPTIONS, steps: 400 });
+    for (const excelApi of ['1.9', '1.8']) {
+      const page = await openPane({ host: 'Excel', excelApi, strict: true });
+      await page.fill('#bp-steps', '400');
+      await page.click('#build');
+      await page.waitForSelector('#build-status:has-text("Built")');
+      const state = await workbookOf(page);
+      for (const sheetPlan of plan.sheets) {
+        const cells = state.sheets.find((s) => s.name === sheetPlan.name)?.cells ?? {};
+        for (const fill of sheetPlan.fills ?? []) {
+          const column = fill.results.map((_, r) => cells[`${fill.origin.row + r},${fill.origin.col}`]?.formulaR1C1);
+          expect(new Set(column), `${excelApi} ${sheetPlan.name}`).toEqual(new Set([`=${fill.formulaR1C1}`]));
+        }
+      }
+      const runs = await runsOf(page);
+      expect(runs.map((r) => r.error)).toEqual([undefined]);
+      expect(Math.max(...runs.flatMap((r) => r.bytes))).toBeLessThan(5 * 1024 * 1024);
+      await page.close();
+    }
+  });
+
+  it('recalculates once and says F9 is needed when Excel calculates by hand', async () => {
+    const page = await openPane({ host: 'Excel' });
+    await page.evaluate("window.__fakeExcel.setCalculationMode('Manual')");
+    await page.fill('#bp-steps', '30');
+    await page.click('#build');
+    await page.waitForSelector('#build-status:has-text("Built")');
+    expect(await page.textContent('#build-status')).toMatch(/Edit the orange cells on Parameters\. Excel’s calculation is set to manual, so GradSheet recalculated the workbook once\. After each change, press F9/);
+    expect((await workbookOf(page)).calculations).toEqual(['Full']);
+    await page.close();
+  });
+
+  it('says plainly that an old webview cannot run the pane, instead of "Starting…" forever', async () => {
+    // Chromium without EventSource stands for EdgeHTML, which has none.
+    const page = await browser.context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.addInitScript('delete window.EventSource; window.__officeStub = { host: "Excel" };');
+    await page.route(OFFICE_JS, (route) => route.fulfill({ contentType: 'application/javascript', body: stub }));
+    await page.goto(`${service.url}/taskpane.html`);
+    await page.waitForSelector('body[data-webview="unsupported"]');
+    await page.waitForLoadState('load');
+    expect(await page.textContent('#mode')).toBe('This version of Excel cannot run GradSheet.');
+    expect(await page.textContent('#notice')).toMatch(/old browser engine \(Internet Explorer or EdgeHTML\).*Microsoft 365 or Office 2021 or later on Windows, Excel for Mac 16\.x, or Excel on the web\./);
+    expect(await page.isVisible('#notice')).toBe(true);
+    expect(await page.isVisible('#build')).toBe(false);
+    // The module did not start the pane over the notice.
+    expect(await page.getAttribute('body', 'data-ready')).toBeNull();
+    await screenshot(page, '03-old-webview');
+    await page.close();
+  });
+
+  it('serves a nomodule script, in ES5, that shows the same notice where modules cannot run (Internet Explorer 11)', async () => {
+    const html = await (await fetch(`${service.url}/taskpane.html`)).text();
+    const classic = [...html.matchAll(/<script(?![^>]*\bsrc=)(?![^>]*type="module")([^>]*)>([\s\S]*?)<\/script>/g)].map((m) => ({ attributes: m[1] ?? '', code: m[2] ?? '' }));
+    const nomodule = classic.filter((script) => /\bnomodule\b/.test(script.attributes));
+    expect(nomodule.map((script) => script.code.trim())).toEqual(['window.gradsheetOldWebview();']);
+    // IE11 runs ES5 only: no arrow functions, let, const, classes, template strings, ?. or ??.
+    for (const { code } of classic) expect(code).not.toMatch(/=>|\blet\b|\bconst\b|\bclass\b|`|\?\.|\?\?/);
+    // Where the module cannot run, the nomodule script alone shows the notice.
+    const page = await browser.context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.route(/\/assets\/taskpane-.*\.js$/, (route) => route.abort());
+    await page.route(OFFICE_JS, (route) => route.abort('internetdisconnected'));
+    await page.goto(`${service.url}/taskpane.html`);
+    await page.waitForLoadState('load');
+    expect(await page.textContent('#mode')).toBe('Starting…');
+    await page.evaluate(nomodule[0]?.code ?? '');
+    expect(await page.textContent('#mode')).toBe('This version of Excel cannot run GradSheet.');
+    expect(await page.isVisible('#notice')).toBe(true);
     await page.close();
   });
 
@@ -216,6 +294,13 @@ describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
     expect(await page.textContent('#notice')).toBe(`The run failed: ${reason.replace(/\.$/, '')}. Change the settings and start again.`);
     expect(await page.textContent('#run-status')).toMatch(/failed after 0 epochs/);
     await screenshot(page, '06-run-failed');
+    // Inside Excel the report opens in the system's browser (a Mac pane cannot download), at an absolute URL.
+    let downloaded = false;
+    page.on('download', () => (downloaded = true));
+    await page.click('#report');
+    expect(await page.evaluate('window.__fakeExcel.opened()')).toEqual([`${service.url}/api/runs/${runId}/report.xlsx`]);
+    expect(page.url()).toBe(`${service.url}/taskpane.html`);
+    expect(downloaded).toBe(false);
     await page.close();
   });
 
@@ -264,6 +349,9 @@ describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
     expect(rows.map((r) => r[0])).toEqual(['1', '2']);
     expect(rows[0]?.[2]).toMatch(/^\d+\.\d\d%$/);
     expect(await page.getAttribute('#report', 'href')).toMatch(/^\/api\/runs\/[0-9a-f-]{36}\/report\.xlsx$/);
+    // Outside Office the link downloads the report, as in any page.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#report')]);
+    expect(download.suggestedFilename()).toMatch(/^gradsheet-.*\.xlsx$/);
     await screenshot(page, '08-offline-run-table');
     await page.close();
   });

@@ -6,9 +6,13 @@
  * are kept in sessionStorage, so they outlive a reload of the pane as a real
  * workbook outlives a reload of its task pane.
  *
- * The test chooses the host before the page loads: `window.__officeStub = { host, excelApi }`.
+ * Inside Excel it also gives `Office.context.ui.openBrowserWindow`, which records the URLs
+ * it is asked to open (a task pane on Mac cannot download; GradSheet opens the report in
+ * the system browser instead).
+ *
+ * The test chooses the host before the page loads: `window.__officeStub = { host, excelApi, strict }`.
  */
-import { emptyWorkbook, fakeRequirements, FakeRequestContext, newRecording, type FakeWorkbookState } from './fake-excel/index.js';
+import { emptyWorkbook, fakeExcelRun, fakeRequirements, type FakeRunRecord, type FakeWorkbookState } from './fake-excel/index.js';
 
 interface StubOptions {
   readonly host: 'Excel' | null;
@@ -18,20 +22,20 @@ interface StubOptions {
    * By default the manifest's minimum, 1.7: the oldest Excel the add-in loads in.
    */
   readonly excelApi: string | number;
+  /** An Excel that takes values and formulas only as 2-D arrays (see the fake's `strict`). */
+  readonly strict: boolean;
+  /** Whether `Office.context.ui.openBrowserWindow` exists (OpenBrowserWindowApi 1.1); by default inside Excel. */
+  readonly openBrowserWindow: boolean;
 }
 
-export interface ExcelRunRecord {
-  readonly syncs: number;
-  readonly bytes: readonly number[];
-  /** Calls queued but never synced when the batch returned. */
-  readonly unsynced: number;
-  readonly error?: string;
-}
+export type ExcelRunRecord = FakeRunRecord;
 
 const win = window as unknown as Record<string, unknown>;
-const options: StubOptions = { host: 'Excel', excelApi: '1.7', ...(win.__officeStub as Partial<StubOptions> | undefined) };
+const given = win.__officeStub as Partial<StubOptions> | undefined;
+const host = given?.host === undefined ? 'Excel' : given.host;
+const options: StubOptions = { host, excelApi: '1.7', strict: false, openBrowserWindow: host === 'Excel', ...given };
 const excelApi = String(options.excelApi);
-const KEYS = { workbook: 'fake-excel.workbook', runs: 'fake-excel.runs', settings: 'fake-excel.settings' } as const;
+const KEYS = { workbook: 'fake-excel.workbook', runs: 'fake-excel.runs', settings: 'fake-excel.settings', opened: 'fake-excel.opened' } as const;
 
 const read = <T>(key: string, fallback: T): T => {
   const text = sessionStorage.getItem(key);
@@ -68,27 +72,19 @@ win.Office = {
   context: {
     requirements: fakeRequirements(excelApi),
     document: { settings },
+    ui: options.openBrowserWindow ? { openBrowserWindow: (url: string) => write(KEYS.opened, [...read<string[]>(KEYS.opened, []), url]) } : {},
   },
 };
 
 win.Excel = {
-  async run<T>(batch: (context: FakeRequestContext) => Promise<T>): Promise<T> {
-    const state = read<FakeWorkbookState>(KEYS.workbook, emptyWorkbook());
-    const recording = newRecording();
-    const context = new FakeRequestContext(state, recording, { excelApi });
-    let error: string | undefined;
-    try {
-      return await batch(context);
-    } catch (thrown) {
-      error = String((thrown as { code?: string }).code ?? thrown);
-      throw thrown;
-    } finally {
+  run: fakeExcelRun(
+    () => read<FakeWorkbookState>(KEYS.workbook, emptyWorkbook()),
+    { excelApi, strict: options.strict },
+    (state, record) => {
       write(KEYS.workbook, state);
-      const runs = read<ExcelRunRecord[]>(KEYS.runs, []);
-      runs.push({ syncs: recording.syncs, bytes: recording.batches.slice(0, recording.syncs).map((b) => b.bytes), unsynced: context.pendingCalls, ...(error ? { error } : {}) });
-      write(KEYS.runs, runs);
-    }
-  },
+      write(KEYS.runs, [...read<ExcelRunRecord[]>(KEYS.runs, []), record]);
+    },
+  ),
 };
 
 win.__fakeExcel = {
@@ -109,4 +105,10 @@ win.__fakeExcel = {
   },
   runs: () => read<ExcelRunRecord[]>(KEYS.runs, []),
   settings: () => read<Record<string, unknown>>(KEYS.settings, {}),
+  /** The URLs given to Office.context.ui.openBrowserWindow. */
+  opened: () => read<string[]>(KEYS.opened, []),
+  /** Sets Excel's calculation mode, as Formulas > Calculation Options does. */
+  setCalculationMode(mode: 'Automatic' | 'Manual'): void {
+    write(KEYS.workbook, { ...read<FakeWorkbookState>(KEYS.workbook, emptyWorkbook()), calculationMode: mode });
+  },
 };

@@ -13,6 +13,7 @@ import {
   type TrainingDefaults,
   type TrainingField,
 } from '@gradsheet/shared';
+import { calculationNote } from '../excel/calculation.js';
 import { applyWorkbookPlan, seriesName } from '../excel/plan-writer.js';
 import { renderPreview } from '../offline/preview.js';
 import { service } from '../service/client.js';
@@ -24,6 +25,7 @@ import { TableEpochSink } from '../training/table-epoch-sink.js';
 import { BACKPROP_FIELDS, readBackpropForm, type BackpropFieldId } from './backprop-form.js';
 import { setUpDesign, type DesignTraining } from './design-panel.js';
 import { formNumber } from './form-text.js';
+import { openReportInBrowser } from './open-report.js';
 import { EXCEL_TOO_OLD, plainMessage, runFailedMessage } from './messages.js';
 import { $, notice } from './page.js';
 import { setUpSignIn } from './sign-in.js';
@@ -95,7 +97,7 @@ function setUpBackprop(host: PaneHost): void {
           },
         }),
       );
-      status.textContent = `Built ${plan.sheets.length} sheets with ${options.steps.toLocaleString('en-US')} steps in ${result.syncs} requests to Excel. Edit the orange cells on Parameters.`;
+      status.textContent = `Built ${plan.sheets.length} sheets with ${options.steps.toLocaleString('en-US')} steps in ${result.syncs} requests to Excel. Edit the orange cells on Parameters. ${calculationNote(result.calculation)}`.trim();
     } catch (error) {
       status.textContent = '';
       notice(plainMessage(error));
@@ -170,6 +172,7 @@ async function setUpTraining(host: PaneHost): Promise<DesignTraining | null> {
   const status = $('run-status');
   const progress = $<HTMLProgressElement>('run-progress');
   const report = $<HTMLAnchorElement>('report');
+  openReportInBrowser(report);
   const modelSelect = $<HTMLSelectElement>('model');
 
   if (host.kind === 'excel-too-old') {

@@ -1,4 +1,5 @@
 import './taskpane.css';
+import { runInExcel } from '../excel/excel-run.js';
 import { startPane, type PaneHost } from '../pane/pane.js';
 import { documentSettingsMemory } from '../training/run-memory.js';
 
@@ -11,15 +12,20 @@ async function detectHost(): Promise<PaneHost> {
   const info = await Office.onReady();
   if (info.host !== Office.HostType.Excel) return { kind: 'browser' };
   if (!Office.context.requirements.isSetSupported('ExcelApi', '1.7')) return { kind: 'excel-too-old' };
-  return { kind: 'excel', run: (batch) => Excel.run(batch), memory: documentSettingsMemory(Office.context.document.settings) };
+  return { kind: 'excel', run: runInExcel, memory: documentSettingsMemory(Office.context.document.settings) };
 }
 
-void detectHost()
-  .then(startPane)
-  .catch((error: unknown) => {
-    const notice = document.getElementById('notice');
-    if (notice) {
-      notice.hidden = false;
-      notice.textContent = `GradSheet could not start: ${error instanceof Error ? error.message : String(error)}`;
-    }
-  });
+// taskpane.html's own check found a webview that cannot run the pane, and said so.
+if (document.body.dataset.webview !== 'unsupported') startTaskpane();
+
+function startTaskpane(): void {
+  void detectHost()
+    .then(startPane)
+    .catch((error: unknown) => {
+      const notice = document.getElementById('notice');
+      if (notice) {
+        notice.hidden = false;
+        notice.textContent = `GradSheet could not start: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    });
+}

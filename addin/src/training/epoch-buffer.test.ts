@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochMetrics } from '@gradsheet/shared';
-import { contiguousEpochs, EpochBuffer } from './epoch-buffer.js';
+import { contiguousEpochs, EpochBuffer, type RetryPolicy } from './epoch-buffer.js';
 
 const epoch = (n: number, trainLoss = 1 / n) => ({ epoch: n, trainLoss }) as EpochMetrics;
 
@@ -60,6 +60,66 @@ describe('EpochBuffer', () => {
     buffer.push(epoch(2));
     await new Promise((done) => setTimeout(done, 50));
     expect(written).toEqual([1, 2]);
+  });
+});
+
+describe('EpochBuffer, when Excel refuses a write for a while', () => {
+  const cellEdit = () => Object.assign(new Error('Excel is in cell-editing mode.'), { code: 'InvalidOperationInCellEditMode' });
+
+  it('tries again with doubling pauses until the write goes through, with the epochs that arrived meanwhile, the last flush included', async () => {
+    const written: number[][] = [];
+    const attempts: number[] = [];
+    const errors: unknown[] = [];
+    let refusals = 3;
+    const retry: RetryPolicy = {
+      retryable: (error) => (error as { code?: string }).code === 'InvalidOperationInCellEditMode',
+      firstDelayMs: 1,
+      maxDelayMs: 4,
+      onRetry: (_error, attempt) => {
+        attempts.push(attempt);
+        if (attempt === 1) buffer.push(epoch(2)); // an epoch that arrives while Excel waits
+      },
+    };
+    const buffer = new EpochBuffer(
+      async (rows) => {
+        if (refusals-- > 0) throw cellEdit();
+        written.push(rows.map((r) => r.epoch));
+      },
+      (error) => errors.push(error),
+      1_000_000,
+      retry,
+    );
+    buffer.push(epoch(1));
+    await buffer.flush();
+    // flush() resolved only once the rows were in.
+    expect(written).toEqual([[1, 2]]);
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(errors).toEqual([]);
+    expect(buffer.pending).toBe(0);
+    buffer.dispose();
+  });
+
+  it('does not try again after other failures, nor once disposed', async () => {
+    const errors: unknown[] = [];
+    let calls = 0;
+    const retry: RetryPolicy = { retryable: () => true, firstDelayMs: 1, maxDelayMs: 1, onRetry: () => buffer.dispose() };
+    const buffer = new EpochBuffer(
+      async () => {
+        calls++;
+        throw cellEdit();
+      },
+      (error) => errors.push(error),
+      1_000_000,
+      retry,
+    );
+    buffer.push(epoch(1));
+    await buffer.flush();
+    expect([calls, buffer.pending, errors.length]).toEqual([1, 1, 0]);
+
+    const plain = new EpochBuffer(async () => Promise.reject(new Error('the sheet is gone')), (error) => errors.push(error), 1_000_000, { ...retry, retryable: () => false });
+    plain.push(epoch(1));
+    await plain.flush();
+    expect([errors.length, plain.pending]).toEqual([1, 1]);
   });
 });
 

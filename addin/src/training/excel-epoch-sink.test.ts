@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EPOCH_COLUMNS, MODEL_SPEC_LABEL, parseModelSpec, resolveTrainConfig, getModel, type EpochMetrics, type RunView } from '@gradsheet/shared';
-import { emptyWorkbook, FakeRequestContext, newRecording, type FakeWorkbookState } from '../../test/fake-excel/index.js';
+import { emptyWorkbook, fakeExcelRun, FakeRequestContext, newRecording, type FakeRunRecord, type FakeWorkbookState } from '../../test/fake-excel/index.js';
+import { runInExcel } from '../excel/excel-run.js';
+import { EpochBuffer } from './epoch-buffer.js';
 import { ExcelEpochSink, modelSheetName, runSheetName, type ExcelRun } from './excel-epoch-sink.js';
+import { WRITE_RETRY } from './run-follower.js';
 
 const RUN_ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const view: RunView = {
@@ -128,3 +131,68 @@ describe('ExcelEpochSink', () => {
     await expect(new ExcelEpochSink(excel(emptyWorkbook()).run).prepare(designView, false)).rejects.toMatchObject({ code: 'UNKNOWN_MODEL' });
   });
 });
+
+describe('ExcelEpochSink while the learner types in a cell', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('loses no epoch: each refused write, the last one included, is tried again until Excel takes it', async () => {
+    const state = emptyWorkbook();
+    const sink = new ExcelEpochSink(excel(state).run);
+    await sink.prepare(view, false);
+    await sink.write([epoch(1)]);
+
+    // An Excel that ignores delayForCellEdit: every batch fails while a cell is being edited.
+    state.cellEditing = true;
+    const refused: string[] = [];
+    const buffer = new EpochBuffer(
+      (rows) => sink.write(rows),
+      (error) => {
+        throw error;
+      },
+      1_000_000,
+      {
+        ...WRITE_RETRY,
+        firstDelayMs: 1,
+        onRetry: (error, attempt) => {
+          refused.push((error as { code: string }).code);
+          if (attempt === 3) state.cellEditing = false; // the learner presses Enter
+        },
+      },
+    );
+    for (const n of [2, 3, 4, 5, 6]) buffer.push(epoch(n));
+    // The run's last flush: it resolves once every epoch is on the sheet.
+    await buffer.flush();
+    expect(refused).toEqual(['InvalidOperationInCellEditMode', 'InvalidOperationInCellEditMode', 'InvalidOperationInCellEditMode']);
+    expect(epochColumn(state)).toEqual([1, 2, 3, 4, 5, 6, undefined, undefined]);
+    const sheet = state.sheets.find((s) => s.name === runSheetName(RUN_ID));
+    expect(sheet?.charts.every((c) => c.series.length === 2 && c.series.every((s) => s.values.rows === 6))).toBe(true);
+    buffer.dispose();
+  });
+
+  it('asks Excel to hold each batch until the learner leaves the cell (delayForCellEdit)', async () => {
+    const state: FakeWorkbookState = { ...emptyWorkbook(), cellEditing: true };
+    const records: FakeRunRecord[] = [];
+    vi.stubGlobal('Excel', { run: fakeExcelRun(() => state, {}, (_state, record) => records.push(record)) });
+    const prepared = new ExcelEpochSink(runInExcel).prepare(view, false);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(state.sheets.map((s) => s.name)).toEqual(['Sheet1']);
+    state.cellEditing = false;
+    expect(await prepared).toEqual([]);
+    expect(state.sheets.map((s) => s.name)).toEqual(['Sheet1', runSheetName(RUN_ID), modelSheetName(RUN_ID)]);
+    expect(records.map((r) => r.options)).toEqual([{ delayForCellEdit: true }]);
+  });
+});
+
+describe('ExcelEpochSink in an Excel whose calculation is manual', () => {
+  it('recalculates once after making the sheets, so the Model sheet shows its numbers', async () => {
+    const state: FakeWorkbookState = { ...emptyWorkbook(), calculationMode: 'Manual' };
+    const { run, syncs } = excel(state);
+    await new ExcelEpochSink(run).prepare(view, false);
+    expect(state.calculations).toEqual(['Full']);
+    expect(syncs).toEqual([3]);
+    const automatic = emptyWorkbook();
+    await new ExcelEpochSink(excel(automatic).run).prepare(view, false);
+    expect(automatic.calculations).toBeUndefined();
+  });
+});
+

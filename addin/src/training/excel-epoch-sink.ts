@@ -17,11 +17,11 @@ import {
   GradSheetError,
 } from '@gradsheet/shared';
 import { loadCalculationMode, recalculateIfManual } from '../excel/calculation.js';
+import type { ExcelRun } from '../excel/excel-run.js';
 import { addChart, DEFAULT_MAX_REQUEST_BYTES, namesTaken, removeInferredSeries, sheetCalls, workbookProtected, type SheetTable } from '../excel/plan-writer.js';
 import type { EpochSink } from './epoch-sink.js';
 
-/** `Excel.run`, passed in so that tests and the browser stub can give their own. */
-export type ExcelRun = <T>(batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>;
+export type { ExcelRun } from '../excel/excel-run.js';
 
 /** "Run 1a2b3c4d": the run's sheet, named after the start of its id. */
 export const runSheetName = (runId: string) => `Run ${runId.slice(0, 8)}`;

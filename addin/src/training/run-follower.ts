@@ -1,6 +1,7 @@
 import { FINAL_RUN_STATES, GradSheetError, type RunDoneEvent, type RunProgressEvent, type RunState, type RunView } from '@gradsheet/shared';
 import { service } from '../service/client.js';
-import { contiguousEpochs, EpochBuffer } from './epoch-buffer.js';
+import { isTransientExcelError } from '../excel/excel-run.js';
+import { contiguousEpochs, EpochBuffer, type RetryPolicy } from './epoch-buffer.js';
 import type { EpochSink } from './epoch-sink.js';
 import type { RunMemory } from './run-memory.js';
 import { openRunStream, type RunStream } from './run-stream.js';
@@ -15,6 +16,9 @@ export interface FollowerEvents {
   /** The stream dropped and the browser is reconnecting on its own. */
   reconnecting(): void;
 }
+
+/** Writes refused for a passing reason are tried again after 0.25 s, 0.5 s, … up to 10 s between tries, for as long as it takes. */
+export const WRITE_RETRY: RetryPolicy = { retryable: isTransientExcelError, firstDelayMs: 250, maxDelayMs: 10_000 };
 
 /**
  * Follows one run from the service into a sink: prepares the sink, opens the event
@@ -31,6 +35,7 @@ export class RunFollower {
     private readonly sink: EpochSink,
     private readonly memory: RunMemory,
     private readonly events: FollowerEvents,
+    private readonly retry: RetryPolicy = WRITE_RETRY,
   ) {}
 
   get run(): RunView | null {
@@ -83,6 +88,8 @@ export class RunFollower {
         if (this.current) this.events.status(this.current, this.written.size);
       },
       (error) => this.events.problem(error),
+      undefined,
+      this.retry,
     );
     this.buffer = buffer;
     this.events.status(run, this.written.size);
@@ -96,7 +103,8 @@ export class RunFollower {
       done: (done) => {
         void (async () => {
           await buffer.flush();
-          if (FINAL_RUN_STATES.includes(done.state)) await this.memory.clear();
+          // Epochs that could not be written keep the run remembered, so that a reload writes them.
+          if (FINAL_RUN_STATES.includes(done.state) && buffer.pending === 0) await this.memory.clear();
           this.events.finished(done);
         })().catch((error: unknown) => this.events.problem(error));
       },
