@@ -104,7 +104,14 @@ describe.skipIf(!hasChromium)('the task pane signed in to a class’s service', 
     await page.waitForSelector('#run-status[data-finished="done"]', { timeout: 120_000 });
     expect(await page.getAttribute('#run-status', 'data-written')).toBe('2');
     await screenshot(page, 'sign-in-3-run-streamed');
-    for (const path of ['/api/models', '/api/session', '/api/runs', '/api/runs/:id', '/api/runs/:id/events']) {
+    // The report's link works without a header: a link cannot send one (nor can the browser Office opens it in).
+    const href = (await page.getAttribute('#report', 'href')) ?? '';
+    expect(href).toMatch(/^\/api\/runs\/[0-9a-f-]{36}\/report\.xlsx\?link=u:ada\./);
+    const report = await fetch(`${service.url}${href}`);
+    expect(report.status).toBe(200);
+    expect(report.headers.get('content-disposition')).toMatch(/attachment; filename="gradsheet-.*\.xlsx"/);
+    expect((await fetch(`${service.url}${href.split('?')[0]}`)).status).toBe(401);
+    for (const path of ['/api/models', '/api/session', '/api/runs', '/api/runs/:id', '/api/runs/:id/events', '/api/runs/:id/report-link']) {
       expect(authorizations.get(path), path).toBe(`Bearer ${tokens.ada}`);
     }
 

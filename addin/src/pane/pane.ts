@@ -191,7 +191,7 @@ async function setUpTraining(host: PaneHost): Promise<DesignTraining | null> {
       where = sink.where(run);
       status.textContent = `Run ${run.id.slice(0, 8)} (${run.config.model}) is ${run.state}: ${written} of ${run.config.epochs} epochs in ${where}.`;
       status.dataset.written = String(written);
-      report.href = service.reportUrl(run.id);
+      void service.reportLink(run.id).then((url) => (report.href = url), () => {});
       report.hidden = false;
       cancel.disabled = !running(run.state);
       startable(!running(run.state));

@@ -4,8 +4,13 @@ import {
   type BackpropWorkbookRequest,
   type CreateRunRequest,
   type CreateRunResponse,
+  type DownloadLinkResponse,
   type ModelDetailResponse,
   type ModelListResponse,
+  type ModelSpec,
+  type Prediction,
+  type RunAnalysis,
+  type RunListResponse,
   type RunView,
   type SessionResponse,
 } from '@gradsheet/shared';
@@ -90,6 +95,9 @@ export const service = {
   run: (id: string) => json<RunView>(`/api/runs/${id}`),
   cancelRun: (id: string) => json<RunView>(`/api/runs/${id}/cancel`, { method: 'POST' }),
   reportUrl: (id: string) => `/api/runs/${id}/report.xlsx`,
+  /** The report's URL for a link: signed by the service when requests need a token (a link cannot send one). */
+  reportLink: async (id: string): Promise<string> =>
+    credentials?.token() ? (await json<DownloadLinkResponse>(`/api/runs/${id}/report-link`)).url : service.reportUrl(id),
   eventsUrl: (id: string, afterEpoch: number) => `/api/runs/${id}/events${afterEpoch > 0 ? `?lastEventId=${afterEpoch}` : ''}`,
   /**
    * An event stream, with the token like every other request: the answer's body is
@@ -100,10 +108,23 @@ export const service = {
     send(url, { signal, headers: { accept: 'text/event-stream', 'cache-control': 'no-cache', ...(lastEventId !== null ? { 'last-event-id': lastEventId } : {}) } }),
   session: () => json<SessionResponse>('/api/session'),
   /** The backprop workbook as .xlsx, with the file name the service suggests. */
-  async backpropXlsx(body: BackpropWorkbookRequest): Promise<{ blob: Blob; filename: string }> {
-    const response = await send('/api/backprop.xlsx', post(body));
-    const disposition = response.headers.get('content-disposition') ?? '';
-    const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'gradsheet-backprop.xlsx';
-    return { blob: await response.blob(), filename };
-  },
+  backpropXlsx: (body: BackpropWorkbookRequest) => download('/api/backprop.xlsx', post(body), 'gradsheet-backprop.xlsx'),
+  /** The learner's runs (every run, for a teacher or a service without accounts), newest first. */
+  runs: () => json<RunListResponse>('/api/runs'),
+  /** The model a run trains, as its folder keeps it: how a design run's title and parameters are known. */
+  runModel: (id: string) => json<ModelSpec>(`/api/runs/${id}/model`),
+  /** What a finished run learned: its confusion matrix, mistakes, and first layer's kernels. */
+  analysis: (id: string) => json<RunAnalysis>(`/api/runs/${id}/analysis`),
+  /** A drawn digit (28 rows of 28 values from 0 to 1) through a finished run's model. */
+  predict: (id: string, grid: readonly (readonly number[])[]) => json<Prediction>(`/api/runs/${id}/predict`, post({ grid })),
+  /** The compare workbook of these runs, with the file name the service suggests. */
+  compareXlsx: (ids: readonly string[]) => download(`/api/runs/compare.xlsx?ids=${ids.map(encodeURIComponent).join(',')}`, {}, 'gradsheet-compare.xlsx'),
 };
+
+/** A file the service makes, with the name its Content-Disposition suggests. */
+async function download(path: string, init: RequestInit, fallback: string): Promise<{ blob: Blob; filename: string }> {
+  const response = await send(path, init);
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallback;
+  return { blob: await response.blob(), filename };
+}

@@ -7,6 +7,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { GradSheetError, HEARTBEAT_INTERVAL_MS } from '@gradsheet/shared';
 import { Authenticator } from './accounts/authenticator.js';
+import { DownloadLinks } from './accounts/download-links.js';
 import { BackpropBuilder, DEFAULT_BACKPROP_LIMITS, type BackpropLimits } from './backprop-builder.js';
 import { BODY_LIMIT, SERVICE_ERRORS, errorBody, toServiceError } from './errors.js';
 import { guard } from './guard.js';
@@ -62,6 +63,9 @@ export interface AppOptions {
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
+/** The download a signed link may stand in for the token on. */
+const REPORT_ROUTE = '/api/runs/:runId/report.xlsx';
+
 /** Where the add-in's build puts the task pane, relative to this module once compiled. */
 export const DEFAULT_TASKPANE_DIR = fileURLToPath(new URL('../../../addin/dist/', import.meta.url));
 
@@ -94,6 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const allowedOrigins = options.allowedOrigins ?? [];
   const wildcard = options.host === undefined || options.host === '0.0.0.0' || options.host === '::';
   const accounts = await Authenticator.open(options.dataDir);
+  const links = new DownloadLinks();
   await app.register(guard, {
     allowedOrigins,
     allowedHosts: [
@@ -102,6 +107,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ],
     ...(options.token !== undefined ? { token: options.token } : {}),
     ...(accounts ? { accounts } : {}),
+    links: { signer: links, routes: [REPORT_ROUTE] },
   });
   // Cross-origin callers need CORS headers to read answers; same-origin ones need none.
   if (allowedOrigins.length > 0) {
@@ -137,7 +143,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(healthRoutes, { runs, version });
       await api.register(sessionRoutes, { auth: accounts ? 'accounts' : options.token !== undefined ? 'token' : 'none' });
       await api.register(modelRoutes);
-      await api.register(runRoutes, { runs, threads: options.threads ?? 1 });
+      await api.register(runRoutes, { runs, threads: options.threads ?? 1, links, credentials: accounts !== null || options.token !== undefined });
       await api.register(runEventRoutes, { runs, heartbeatMs: options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS });
       await api.register(runReportRoutes, { runs, analyst });
       await api.register(analysisRoutes, { runs, analyst });

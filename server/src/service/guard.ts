@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Authenticator } from './accounts/authenticator.js';
+import type { DownloadLinks } from './accounts/download-links.js';
 import { LOCAL, SHARED, type Principal } from './accounts/principal.js';
 import { SERVICE_ERRORS } from './errors.js';
 
@@ -14,6 +15,8 @@ export interface GuardOptions {
   readonly allowedOrigins: readonly string[];
   /** Extra host names the service answers to, besides the loopback names. */
   readonly allowedHosts: readonly string[];
+  /** Signed links that stand in for the token on these routes (GET only), e.g. the report's download. */
+  readonly links?: { readonly signer: DownloadLinks; readonly routes: readonly string[] };
 }
 
 declare module 'fastify' {
@@ -57,6 +60,15 @@ const guardPlugin: FastifyPluginAsync<GuardOptions> = async (app, options) => {
   // Hashing both sides gives equal lengths, so the comparison takes the same time whatever was sent.
   const isSharedToken = (token: string) => shared !== null && timingSafeEqual(digest(token), shared);
 
+  /** Who a download link speaks for, on a route that takes one; null when there is none or it is not valid now. */
+  const linkHolder = async (request: FastifyRequest): Promise<Principal | null> => {
+    const link = (request.query as { link?: unknown } | undefined)?.link;
+    if (!options.links || typeof link !== 'string' || request.method !== 'GET' || !options.links.routes.includes(request.routeOptions.url ?? '')) return null;
+    const holder = options.links.signer.verify(request.url.split('?')[0] as string, link);
+    if (holder?.kind === 'shared') return shared !== null ? SHARED : null;
+    return holder && accounts ? accounts.account(holder.name) : null;
+  };
+
   app.decorateRequest('principal', null, []);
   app.addHook('onRequest', async (request, reply) => {
     if (!credentials && !hosts.has(hostName(request.host))) throw new SERVICE_ERRORS.GS_ERR_HOST_REFUSED(request.host);
@@ -69,7 +81,7 @@ const guardPlugin: FastifyPluginAsync<GuardOptions> = async (app, options) => {
     const path = request.routeOptions.url ?? request.url;
     if (!credentials || !path.startsWith('/api') || request.method === 'OPTIONS') return;
     const token = bearer(request);
-    const user = token === null ? null : isSharedToken(token) ? SHARED : ((await accounts?.identify(token)) ?? null);
+    const user = token === null ? await linkHolder(request) : isSharedToken(token) ? SHARED : ((await accounts?.identify(token)) ?? null);
     if (user) {
       request.principal = user;
       return;

@@ -109,6 +109,15 @@ export interface SessionResponse {
   readonly seesEveryRun: boolean;
 }
 
+/**
+ * `GET /api/runs/:id/report-link`: the report's URL, which on a service that needs a
+ * token carries a signed `link` in place of the header (valid for 12 hours, for this
+ * caller and this run only).
+ */
+export interface DownloadLinkResponse {
+  readonly url: string;
+}
+
 /** Every error the service answers with. */
 export interface ApiErrorBody {
   readonly statusCode: number;

@@ -41,6 +41,13 @@ export class Authenticator {
     return [...this.byKeyId.values()];
   }
 
+  /** The account named `name` as the file says now, if it still exists. */
+  async account(name: string): Promise<(Principal & { kind: 'user' }) | null> {
+    await this.refresh();
+    const account = [...this.byKeyId.values()].find((a) => a.name === name);
+    return account ? { kind: 'user', name: account.name, role: account.role } : null;
+  }
+
   /** The account `token` belongs to, or null. */
   async identify(token: string): Promise<(Principal & { kind: 'user' }) | null> {
     await this.refresh();

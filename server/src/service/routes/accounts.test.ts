@@ -118,6 +118,20 @@ describe('a service with accounts: whose runs', () => {
     for (const id of [ADAS, BOBS, NOBODYS]) expect((await service.call('GET', `/api/runs/${id}`, { headers: as('tess') })).status).toBe(200);
   });
 
+  it('gives a learner a signed link to their run’s report that works without a header, for that run only', async () => {
+    const { url } = (await service.call<{ url: string }>('GET', `/api/runs/${ADAS}/report-link`, { headers: as('ada') })).body;
+    expect(url).toMatch(new RegExp(`^/api/runs/${ADAS}/report\\.xlsx\\?link=u:ada\\.\\d+\\.[A-Za-z0-9_-]{43}$`));
+    const download = await service.call('GET', url);
+    expect(download.status).toBe(200);
+    expect(download.headers['content-type']).toMatch(/spreadsheetml/);
+    const link = url.split('link=')[1] as string;
+    // Not for another path, not altered, not on another route, and not for a run its holder may not see.
+    expectRefusal(await service.call('GET', `/api/runs/${BOBS}/report.xlsx?link=${link}`), 401, 'GS_ERR_UNAUTHORIZED');
+    expectRefusal(await service.call('GET', url.replace('u:ada', 'u:tess')), 401, 'GS_ERR_UNAUTHORIZED');
+    expectRefusal(await service.call('GET', `/api/runs/${ADAS}?link=${link}`), 401, 'GS_ERR_UNAUTHORIZED');
+    expectRefusal(await service.call('GET', `/api/runs/${BOBS}/report-link`, { headers: as('ada') }), 404, 'GS_ERR_UNKNOWN_RUN');
+  });
+
   it('keeps who started a run in its run.json, and shows it to them', async () => {
     const created = await service.call<{ id: string }>('POST', '/api/runs', { body: request, headers: as('ada') });
     expect(created.status).toBe(201);

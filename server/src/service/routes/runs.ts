@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { parseTrainingRequest, type CreateRunRequest, type CreateRunResponse, type RunListResponse, type RunView } from '@gradsheet/shared';
+import { parseTrainingRequest, type CreateRunRequest, type DownloadLinkResponse, type CreateRunResponse, type RunListResponse, type RunView } from '@gradsheet/shared';
+import type { DownloadLinks } from '../accounts/download-links.js';
 import { maySee, ownerOf } from '../accounts/principal.js';
 import type { RunManager } from '../run-manager.js';
 import { REF, createRunBody, errorResponses, runIdParams } from '../schemas.js';
@@ -8,6 +9,9 @@ export interface RunRoutesOptions {
   readonly runs: RunManager;
   /** Replicas each run trains with (the engine's data parallelism). */
   readonly threads: number;
+  readonly links: DownloadLinks;
+  /** Whether requests need a token: only then is a report's link signed. */
+  readonly credentials: boolean;
 }
 
 type ById = { Params: { runId: string } };
@@ -17,7 +21,7 @@ type ById = { Params: { runId: string } };
  * have modules of their own. A learner's account lists only its own runs; the app
  * answers 404 for another's run on every route about one run.
  */
-export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, { runs, threads }) => {
+export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, { runs, threads, links, credentials }) => {
   app.get(
     '/runs',
     { schema: { response: { 200: { type: 'object', required: ['runs'], properties: { runs: { type: 'array', items: REF.runView } } }, ...errorResponses() } } },
@@ -57,6 +61,16 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, { run
     '/runs/:runId/resume',
     { schema: { params: runIdParams, response: { 200: REF.runView, ...errorResponses(404, 409, 429) } } },
     async (request): Promise<RunView> => runs.resume(request.params.runId),
+  );
+
+  // A link to the run's report that works without a header (a page's link, or the browser Office opens it in).
+  app.get<ById>(
+    '/runs/:runId/report-link',
+    { schema: { params: runIdParams, response: { 200: { type: 'object', required: ['url'], properties: { url: { type: 'string' } } }, ...errorResponses(404) } } },
+    async (request): Promise<DownloadLinkResponse> => {
+      const path = `/api/runs/${request.params.runId}/report.xlsx`;
+      return { url: credentials ? `${path}?link=${links.sign(path, request.principal)}` : path };
+    },
   );
 
   // Its owner or a teacher: a queued or running run is cancelled first, then its folder goes.

@@ -1,0 +1,41 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Principal } from './principal.js';
+
+/** How long a download link works. */
+const LIFETIME_MS = 12 * 3600 * 1000;
+
+/** Who a link speaks for: an account's name, or the shared token. */
+export type LinkHolder = { readonly kind: 'user'; readonly name: string } | { readonly kind: 'shared' };
+
+/**
+ * Links that download one file without a header: a task pane's link, or the system
+ * browser Office opens it in on a Mac, cannot send `Authorization`. A link names one
+ * path, who asked for it and until when, signed with a key that lives only in the
+ * service's memory (links end when it restarts). The service checks the account
+ * still exists, and may still see the run, when the link is used.
+ */
+export class DownloadLinks {
+  private readonly key = randomBytes(32);
+
+  /** The `link` query value for `path` (e.g. /api/runs/<id>/report.xlsx), on behalf of `principal`. */
+  sign(path: string, principal: Principal, now = Date.now()): string {
+    const holder = principal.kind === 'user' ? `u:${principal.name}` : 's';
+    const expires = Math.floor((now + LIFETIME_MS) / 1000);
+    return `${holder}.${expires}.${this.mac(path, holder, expires)}`;
+  }
+
+  /** Who the link speaks for, or null when it is forged, for another path, or expired. */
+  verify(path: string, link: string, now = Date.now()): LinkHolder | null {
+    const match = /^(u:[A-Za-z0-9._-]{1,64}|s)\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(link);
+    if (!match) return null;
+    const [, holder, expiresText, mac] = match as unknown as [string, string, string, string];
+    const expires = Number(expiresText);
+    const expected = Buffer.from(this.mac(path, holder, expires));
+    if (!timingSafeEqual(Buffer.from(mac), expected) || expires * 1000 < now) return null;
+    return holder === 's' ? { kind: 'shared' } : { kind: 'user', name: holder.slice(2) };
+  }
+
+  private mac(path: string, holder: string, expires: number): string {
+    return createHmac('sha256', this.key).update(`${path}\n${holder}\n${expires}`).digest('base64url');
+  }
+}
