@@ -50,7 +50,8 @@ export function manifestFor(template: string, origin: string): string {
   const manifest = template
     .replaceAll(TEMPLATE_ORIGIN, origin)
     .replace(TEMPLATE_ID, `<Id>${addinId(origin, templateId)}</Id>`)
-    .replace(/Sideloading is described in the README\./, `Made by "gradsheet manifest --url ${origin}".`);
+    // No "--" may appear inside an XML comment, so the command is named without its flag.
+    .replace(/Sideloading is described in the README\./, 'Written by "gradsheet manifest" for this address.');
   assertState(origin === TEMPLATE_ORIGIN || !manifest.includes('localhost:3000'), 'every URL of the manifest is moved');
   return manifest;
 }
