@@ -25,9 +25,11 @@ import { TableEpochSink } from '../training/table-epoch-sink.js';
 import { BACKPROP_FIELDS, readBackpropForm, type BackpropFieldId } from './backprop-form.js';
 import { setUpDesign, type DesignTraining } from './design-panel.js';
 import { formNumber } from './form-text.js';
+import { setUpLearning, type Learning } from './learning-panel.js';
 import { openReportInBrowser } from './open-report.js';
 import { EXCEL_TOO_OLD, plainMessage, runFailedMessage } from './messages.js';
 import { $, notice } from './page.js';
+import { saveBlob } from './save-blob.js';
 import { setUpSignIn } from './sign-in.js';
 
 /** Where the pane runs: inside Excel with the API it needs, inside an Excel too old, or in a plain browser. */
@@ -47,7 +49,8 @@ export async function startPane(host: PaneHost): Promise<void> {
   if (host.kind === 'excel-too-old') notice(EXCEL_TOO_OLD);
   setUpSignIn();
   setUpBackprop(host);
-  setUpDesign(host, await setUpTraining(host));
+  const learning = setUpLearning(host);
+  setUpDesign(host, await setUpTraining(host, learning));
   document.body.dataset.ready = 'true';
 }
 
@@ -148,21 +151,10 @@ function setUpBackprop(host: PaneHost): void {
   });
 }
 
-function saveBlob(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
 // ---------- Training ----------
 
 /** Sets up the training section; answers what the design section needs of it, or null where nothing can be trained. */
-async function setUpTraining(host: PaneHost): Promise<DesignTraining | null> {
+async function setUpTraining(host: PaneHost, learning: Learning): Promise<DesignTraining | null> {
   const form = $<HTMLFormElement>('train-form');
   const start = $<HTMLButtonElement>('start');
   // Both buttons that start a run wait while the followed run trains.
@@ -216,6 +208,7 @@ async function setUpTraining(host: PaneHost): Promise<DesignTraining | null> {
       const words = done.state === 'done' ? 'finished' : done.state === 'cancelled' ? 'was cancelled' : 'failed';
       status.textContent = `Run ${done.id.slice(0, 8)} ${words} after ${done.epochs} epoch${done.epochs === 1 ? '' : 's'}; every epoch is in ${where}.`;
       if (done.state === 'failed') notice(runFailedMessage(done.error));
+      learning.runEnded(done);
     },
     problem(error) {
       notice(plainMessage(error));

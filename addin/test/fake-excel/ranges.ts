@@ -11,6 +11,9 @@ import { checkSheetAllows, checkSheetUnprotected, type FakeProtectionAllowance }
 import { areaText, type CellInput, type FakeArea, type FakeCell } from './state.js';
 import type { FakeWorksheet } from './worksheets.js';
 
+/** What a learner can type: the writes a protected sheet takes in unlocked cells. */
+const CONTENT_PROPERTIES: readonly string[] = ['values', 'formulas'];
+
 export class FakeRange {
   readonly loadState = { loaded: false };
   readonly format: FakeRangeFormat;
@@ -68,10 +71,14 @@ export class FakeRange {
     }
   }
 
-  /** A write: checks protection, then applies `value` (a matching 2-D array, or one value for every cell unless the fake is strict). */
+  /**
+   * A write: checks protection, then applies `value` (a matching 2-D array, or one value for every cell unless the fake is strict).
+   * On a protected sheet Excel still takes values and formulas in cells that are all unlocked, as a learner may type there.
+   */
   write(property: string, value: unknown, apply: (cell: FakeCell, input: CellInput) => void): void {
     this.context.record(`Range.${property} ${this.address}`, payloadSize(value), true);
-    if (!checkSheetUnprotected(this.context, this.worksheet.state(), `set ${property}`)) return;
+    const open = CONTENT_PROPERTIES.includes(property) && this.allUnlocked();
+    if (!open && !checkSheetUnprotected(this.context, this.worksheet.state(), `set ${property}`)) return;
     if (Array.isArray(value)) {
       const rows = value as unknown[][];
       if (rows.length !== this.area.rows || rows.some((row) => !Array.isArray(row) || row.length !== this.area.cols)) {
@@ -88,6 +95,15 @@ export class FakeRange {
     } else {
       this.eachCell((cell) => apply(cell, value as CellInput));
     }
+  }
+
+  /** Whether every cell of the range says `locked: false` (a cell is locked unless told otherwise, as in Excel). */
+  private allUnlocked(): boolean {
+    const cells = this.worksheet.state().cells;
+    for (let r = 0; r < this.area.rows; r++) {
+      for (let c = 0; c < this.area.cols; c++) if (cells[`${this.area.row + r},${this.area.col + c}`]?.locked !== false) return false;
+    }
+    return true;
   }
 
   set values(value: unknown) {
