@@ -1,10 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { buildGradesPlan, DEFAULT_RELATIVE_TOLERANCE, GradSheetError, invalidInput, type NumberRule, type SubmissionOutcome } from '@gradsheet/shared';
+import { buildGradesPlan, DEFAULT_RELATIVE_TOLERANCE, GradSheetError, integerRule, invalidInput, type NumberRule, type SubmissionOutcome } from '@gradsheet/shared';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { checkOutputPath } from '../io/output-path.js';
 import { gradeFiles } from '../teacher/grade-files.js';
+import { GRADING_HEAP_MB } from '../teacher/submission-grader.js';
 import { readKeyFile } from '../teacher/key-file.js';
 import { writeWorkbookPlan } from '../xlsx/exceljs-writer.js';
 import { parseBounded } from './parse.js';
@@ -20,6 +21,7 @@ interface GradeFlags {
   feedbackDir?: string;
   feedback: boolean;
   tolerance: string;
+  maxFileMemory: string;
 }
 
 /** `setStatus` hears 3 (EXIT_SOME_FILES_FAILED) when grades.xlsx was written but some files could not be graded (each is in the report). */
@@ -33,8 +35,10 @@ export function registerGradeCommand(program: Command, setStatus: (status: numbe
     .option('--feedback-dir <dir>', 'where to write the feedback copies (default: <out>-feedback beside --out)')
     .option('--no-feedback', 'write no feedback copies')
     .option('--tolerance <x>', 'relative tolerance of a correct value, above 0 and at most 0.01', String(DEFAULT_RELATIVE_TOLERANCE))
+    .option('--max-file-memory <MB>', 'memory one submission may take while it is read; a file that needs more is reported, not graded', String(GRADING_HEAP_MB))
     .action(async (submissions: string[], flags: GradeFlags) => {
       const relativeTolerance = parseBounded('--tolerance', flags.tolerance, TOLERANCE);
+      const fileMemoryMb = parseBounded('--max-file-memory', flags.maxFileMemory, integerRule(64, 65_536));
       const key = await readKeyFile(flags.key);
       const out = await checkOutputPath(flags.out, '.xlsx');
       const feedbackDir = flags.feedback ? resolve(flags.feedbackDir ?? join(dirname(out), `${basename(out, extname(out))}-feedback`)) : null;
@@ -54,6 +58,7 @@ export function registerGradeCommand(program: Command, setStatus: (status: numbe
           key,
           relativeTolerance,
           feedbackDir,
+          fileMemoryMb,
           onFile: (outcome, done, total) => {
             if (outcome.kind === 'failed') failures.push(`gradsheet: ${outcome.file}: ${outcome.error.message}\n`);
             bar.update(done, total);

@@ -142,11 +142,14 @@ function findStepTable(workbook: ExcelJS.Workbook): StepTable {
         if (quantity && !colOf.has(quantity)) colOf.set(quantity, c);
       }
       const rowOfStep = new Map<number, number>();
-      for (let below = r + 1; below <= sheet.rowCount; below++) {
-        const value = sheet.getCell(below, stepCol).value;
+      // Only the rows the file holds: a sheet's row count is its highest row number, which a file of a
+      // few KB may set to 1,048,576, and asking for each row up to it would make every one of them.
+      sheet.eachRow((row, below) => {
+        if (below <= r) return;
+        const value = row.findCell(stepCol)?.value;
         const step = typeof value === 'number' ? value : typeof value === 'object' && value && 'result' in value ? value.result : undefined;
         if (typeof step === 'number' && Number.isInteger(step) && step >= 0 && !rowOfStep.has(step)) rowOfStep.set(step, below);
-      }
+      });
       const missing = ANSWER_QUANTITIES.filter((q) => !colOf.has(q));
       if (missing.length > 0) {
         throw submissionError('SUBMISSION_NOT_AN_EXERCISE', `its step table on "${sheet.name}" lacks the column${missing.length > 1 ? 's' : ''} ${missing.map(headerOf).join(', ')}`);

@@ -18,6 +18,9 @@ const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
 const DIMENSION = /<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/;
 const PEEK_BYTES = 4096;
+/** `<row r="N"`: the row's number, when the element starts there. */
+const ROW_NUMBER = /^<row\s[^>]*?\br="(\d+)"/;
+const EXCEL_MAX_ROWS = 1_048_576;
 
 export interface VettedPackage {
   /** The parts, inflated and within the limits. */
@@ -197,6 +200,14 @@ function checkContent(parts: ReadonlyMap<string, Buffer>): void {
     for (let at = data.indexOf('<row'); at !== -1; at = data.indexOf('<row', at + 4)) {
       if (++rows > LIMITS.sheetRows) {
         throw submissionError('SUBMISSION_SHEET_TOO_LARGE', `has a sheet (${name}) of more than ${LIMITS.sheetRows.toLocaleString('en-US')} rows`);
+      }
+      // A row numbered past Excel's last row comes from no spreadsheet; readers would size themselves by it.
+      const number = ROW_NUMBER.exec(data.subarray(at, at + 64).toString('latin1'));
+      if (number && Number(number[1]) > EXCEL_MAX_ROWS) {
+        throw submissionError(
+          'SUBMISSION_CORRUPT',
+          `has a row numbered ${Number(number[1]).toLocaleString('en-US')} in ${name}, past Excel's last row (${EXCEL_MAX_ROWS.toLocaleString('en-US')}): no spreadsheet saved it`,
+        );
       }
     }
   }
