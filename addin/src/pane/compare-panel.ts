@@ -4,7 +4,7 @@ import { service } from '../service/client.js';
 import { compareInputOf, modelOf } from './compared-runs.js';
 import { plainMessage } from './messages.js';
 import { $, notice } from './page.js';
-import type { PaneHost } from './pane.js';
+import type { PaneHost } from './host.js';
 import type { RunChoices } from './run-choices.js';
 import { saveBlob } from './save-blob.js';
 

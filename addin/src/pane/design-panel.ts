@@ -15,7 +15,7 @@ import { readDesignSheet } from '../excel/read-design.js';
 import { modelSheetName, runSheetName } from '../training/excel-epoch-sink.js';
 import { plainMessage } from './messages.js';
 import { $, notice } from './page.js';
-import type { PaneHost } from './pane.js';
+import type { PaneHost } from './host.js';
 
 /**
  * "Design a model": writes the designer sheet (Model) into the workbook, blank or from

@@ -4,7 +4,7 @@ import { service } from '../service/client.js';
 import { setUpCompare } from './compare-panel.js';
 import { plainMessage } from './messages.js';
 import { $, notice } from './page.js';
-import type { PaneHost } from './pane.js';
+import type { PaneHost } from './host.js';
 import { RunChoices } from './run-choices.js';
 import { setUpTryIt } from './try-it-panel.js';
 

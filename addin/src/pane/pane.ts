@@ -17,10 +17,10 @@ import { calculationNote } from '../excel/calculation.js';
 import { applyWorkbookPlan, seriesName } from '../excel/plan-writer.js';
 import { renderPreview } from '../offline/preview.js';
 import { service } from '../service/client.js';
-import { ExcelEpochSink, type ExcelRun } from '../training/excel-epoch-sink.js';
+import { ExcelEpochSink } from '../training/excel-epoch-sink.js';
 import type { EpochSink } from '../training/epoch-sink.js';
 import { RunFollower } from '../training/run-follower.js';
-import { localStorageMemory, type RunMemory } from '../training/run-memory.js';
+import { localStorageMemory } from '../training/run-memory.js';
 import { TableEpochSink } from '../training/table-epoch-sink.js';
 import { BACKPROP_FIELDS, readBackpropForm, type BackpropFieldId } from './backprop-form.js';
 import { setUpDesign, type DesignTraining } from './design-panel.js';
@@ -32,11 +32,8 @@ import { $, notice } from './page.js';
 import { saveBlob } from './save-blob.js';
 import { setUpSignIn } from './sign-in.js';
 
-/** Where the pane runs: inside Excel with the API it needs, inside an Excel too old, or in a plain browser. */
-export type PaneHost =
-  | { readonly kind: 'excel'; readonly run: ExcelRun; readonly memory: RunMemory }
-  | { readonly kind: 'excel-too-old' }
-  | { readonly kind: 'browser' };
+import type { PaneHost } from './host.js';
+
 
 export async function startPane(host: PaneHost): Promise<void> {
   document.body.dataset.host = host.kind;

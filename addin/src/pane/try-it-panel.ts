@@ -3,7 +3,7 @@ import { addTryItSheet, predictDrawnDigit } from '../excel/try-it.js';
 import { service } from '../service/client.js';
 import { plainMessage } from './messages.js';
 import { $, notice } from './page.js';
-import type { PaneHost } from './pane.js';
+import type { PaneHost } from './host.js';
 import type { RunChoices } from './run-choices.js';
 
 /**

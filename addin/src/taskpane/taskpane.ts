@@ -1,6 +1,7 @@
 import './taskpane.css';
 import { runInExcel } from '../excel/excel-run.js';
-import { startPane, type PaneHost } from '../pane/pane.js';
+import type { PaneHost } from '../pane/host.js';
+import { startPane } from '../pane/pane.js';
 import { documentSettingsMemory } from '../training/run-memory.js';
 
 /**
