@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GradSheetError, getModel, normalisePixel, resolveTrainConfig, type EpochMetrics, type MnistSplit, type RunAnalysis, type RunRecord } from '@gradsheet/shared';
 import { RunDirectory } from '../engine/run-directory.js';
-import { runTraining } from '../engine/run-training.js';
+import { runTraining } from '../runs/run-training.js';
 import { loadMnistSplit } from '../mnist/load-mnist.js';
 import { MISTAKES_KEPT } from './analyse-model.js';
 import { predictDigit } from './predict.js';

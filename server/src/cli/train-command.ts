@@ -126,7 +126,7 @@ export function registerTrainCommand(program: Command): void {
       const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
       const bar = epochBar();
       // tfjs loads only when training: the other commands start fast without it.
-      const { runTraining } = await import('../engine/run-training.js');
+      const { runTraining } = await import('../runs/run-training.js');
       await runTraining(config, spec, {
         runDir,
         onBackend: (backend) => process.stderr.write(`Training ${spec.id} on ${backend.name} (${backend.detail}); run folder ${runDir}\n`),

@@ -7,7 +7,7 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PROGRESS_INTERVAL_MS, assertState } from '@gradsheet/shared';
 import { RunDirectory } from '../engine/run-directory.js';
-import { trainRun } from '../engine/run-training.js';
+import { trainRun } from '../runs/run-training.js';
 import type { FromTrainingWorker, ToTrainingWorker, TrainingJobInput } from './worker-messages.js';
 
 const port = parentPort;

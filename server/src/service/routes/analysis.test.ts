@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getModel, resolveTrainConfig, type EpochMetrics, type Prediction, type RunAnalysis, type RunRecord } from '@gradsheet/shared';
 import { RunDirectory } from '../../engine/run-directory.js';
-import { trainRun } from '../../engine/run-training.js';
+import { trainRun } from '../../runs/run-training.js';
 import { predictDigit } from '../../analysis/predict.js';
 import { buildApp } from '../app.js';
 import { expectRefusal, type Answer } from '../../../test/service-app.js';

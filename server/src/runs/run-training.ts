@@ -3,10 +3,10 @@ import type * as tf from '@tensorflow/tfjs';
 import { GradSheetError, type EpochMetrics, type ModelSpec, type RunRecord, type TrainConfig } from '@gradsheet/shared';
 import { analyseFinalWeights } from '../analysis/run-analysis.js';
 import { loadMnistSplit } from '../mnist/load-mnist.js';
-import { selectBackend } from './backend/select-backend.js';
-import { RunDirectory } from './run-directory.js';
-import { trainModel, type TrainHooks, type TrainStart } from './train.js';
-import { captureWeights } from './weights.js';
+import { selectBackend } from '../engine/backend/select-backend.js';
+import { RunDirectory } from '../engine/run-directory.js';
+import { trainModel, type TrainHooks, type TrainStart } from '../engine/train.js';
+import { captureWeights } from '../engine/weights.js';
 
 export interface TrainRunHooks {
   readonly onBatch?: TrainHooks['onBatch'];

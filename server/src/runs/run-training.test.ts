@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { getModel, normaliseImage, resolveTrainConfig, seededRandom, type EpochMetrics, type ModelSpec, type RunRecord } from '@gradsheet/shared';
 import { loadMnistSplit } from '../mnist/load-mnist.js';
-import { buildModel } from './build-model.js';
-import { RunDirectory } from './run-directory.js';
-import { restoreWeights } from './weights.js';
+import { buildModel } from '../engine/build-model.js';
+import { RunDirectory } from '../engine/run-directory.js';
+import { restoreWeights } from '../engine/weights.js';
 import { runTraining, trainRun } from './run-training.js';
 
 let dir: string;
