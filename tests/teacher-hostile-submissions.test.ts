@@ -6,7 +6,18 @@ import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GRADES_SHEETS, SUMMARY_HEADER_ROW, SUMMARY_HEADERS } from '@gradsheet/shared';
+import {
+  answerCells,
+  columnOf,
+  GRADES_SHEETS,
+  r1c1ToA1,
+  runBackprop,
+  STEP_COLUMNS,
+  STEP_FIRST_ROW,
+  SUMMARY_HEADER_ROW,
+  SUMMARY_HEADERS,
+  type TeacherKey,
+} from '@gradsheet/shared';
 import { gradsheet } from './support/cli.js';
 
 /**
@@ -127,5 +138,90 @@ describe('gradsheet grade and a sheet’s highest row number', () => {
     expect(run.problems.get('wide-c3.xlsx')).toMatch(/needs more than 200\.0 MiB of memory to read/);
     expect(run.problems.get('backprop-a1.xlsx')).toBe('');
     expect(run.problems.get('backprop-b2.xlsx')).toBe('');
+  });
+});
+
+describe('gradsheet grade and formulas that reach outside the workbook', () => {
+  /** Cells of student c3's finished workbook given formulas that reach outside, each with the right value cached. */
+  const OUTSIDE = [
+    { step: 0, quantity: 'aH1', formula: '[1]Sheet1!A1' },
+    { step: 0, quantity: 'aO1', formula: "'C:\\x\\[book.xlsx]Sheet1'!A1" },
+    { step: 1, quantity: 'eTotal', formula: "cmd|' /C calc'!A0" },
+    { step: 1, quantity: 'w1', formula: '_xlfn.WEBSERVICE("https://example.com/w1")*1' },
+  ] as const;
+
+  /** Every answer cell of c3's workbook filled with its formula and the engine's value, as Excel saves a finished one; with OUTSIDE if asked. */
+  async function finished(out: string, reaching: boolean): Promise<void> {
+    const key = JSON.parse(await readFile(join(dir, 'handout', 'gradsheet-key.json'), 'utf8')) as TeacherKey;
+    const student = key.students.find((s) => s.id === 'c3')!;
+    const p = student.parameters;
+    const records = runBackprop(p.initialWeights, p.inputs, p.targets, p.learningRate, key.steps);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(join(dir, 'handout', 'backprop-c3.xlsx'));
+    const sheet = workbook.getWorksheet('Backprop')!;
+    for (const cell of answerCells(key.steps)) {
+      const col = columnOf(cell.quantity);
+      const column = STEP_COLUMNS[col]!;
+      const at = { row: STEP_FIRST_ROW + cell.step, col };
+      const outside = reaching ? OUTSIDE.find((o) => o.step === cell.step && o.quantity === cell.quantity) : undefined;
+      const formula = outside?.formula ?? r1c1ToA1(column.formulaR1C1!(false), at);
+      sheet.getCell(at.row + 1, col + 1).value = { formula, result: column.value(records[cell.step]!) } as ExcelJS.CellFormulaValue;
+    }
+    await writeFile(out, Buffer.from(await workbook.xlsx.writeBuffer()));
+  }
+
+  /** Every formula of a package (cells, names, validations, conditional formats), from its XML. */
+  async function formulasIn(xlsx: string): Promise<{ formulas: string }> {
+    const zip = await JSZip.loadAsync(await readFile(xlsx));
+    const formulas: string[] = [];
+    for (const name of Object.keys(zip.files)) {
+      if (!name.endsWith('.xml')) continue;
+      const xml = await zip.file(name)!.async('string');
+      for (const m of xml.matchAll(/<(f|formula|formula1|formula2|definedName)\b[^>]*>([^<]*)<\/\1>/g)) formulas.push(m[2] as string);
+    }
+    return { formulas: formulas.join('\n') };
+  }
+
+  it('scores them nothing, flags the file, and writes them into no feedback copy nor the grades', async () => {
+    const honest = join(dir, 'honest-c3.xlsx');
+    const reaching = join(dir, 'reaching-c3.xlsx');
+    await finished(honest, false);
+    await finished(reaching, true);
+    const zip = await JSZip.loadAsync(await readFile(reaching));
+    const backprop = await zip.file(await sheetPart(reaching, 'Backprop'))!.async('string');
+    for (const text of ['[1]Sheet1!A1', 'cmd|', 'WEBSERVICE', '[book.xlsx]']) expect(backprop).toContain(text);
+
+    const out = join(dir, 'outside-grades.xlsx');
+    const run = await grade([reaching], out);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.flags.get('reaching-c3.xlsx')).toContain(
+      '4 formulas reached outside the workbook (Backprop!K2: a reference to another workbook; Backprop!O2: a reference to another workbook or file; ' +
+        'Backprop!B3: WEBSERVICE reaches outside the workbook; Backprop!T3: a link to another program (DDE)); they score nothing and are not in the feedback copy',
+    );
+    expect(run.problems.get('reaching-c3.xlsx')).toBe('');
+    // The same workbook with every formula its own.
+    const honestRun = await grade([honest], join(dir, 'honest-grades.xlsx'));
+    expect(honestRun.problems.get('honest-c3.xlsx')).toBe('');
+    expect(honestRun.flags.get('honest-c3.xlsx')).not.toMatch(/outside/);
+
+    const score = async (grades: string) => {
+      const book = await new ExcelJS.Workbook().xlsx.readFile(grades);
+      const summary = book.getWorksheet(GRADES_SHEETS.summary)!;
+      const value = summary.getCell(SUMMARY_HEADER_ROW + 2, SUMMARY_HEADERS.indexOf('Points') + 1).value;
+      return typeof value === 'object' && value && 'result' in value ? Number(value.result) : Number(value);
+    };
+    expect(await score(join(dir, 'honest-grades.xlsx')) - (await score(out))).toBe(OUTSIDE.length);
+
+    // Nothing GradSheet wrote holds them: the feedback copy says what was removed instead.
+    const feedback = join(dir, 'outside-grades-feedback', 'reaching-c3-feedback.xlsx');
+    for (const file of [feedback, out]) {
+      const { formulas } = await formulasIn(file);
+      expect(formulas.length, file).toBeGreaterThan(0);
+      for (const text of ['[1]Sheet1', 'cmd|', 'WEBSERVICE', '[book.xlsx]']) expect(formulas, `${file} holds ${text}`).not.toContain(text);
+    }
+    const copy = (await new ExcelJS.Workbook().xlsx.readFile(feedback)).getWorksheet('Backprop')!;
+    const removed = copy.getRow(STEP_FIRST_ROW + 1).getCell(columnOf('aH1') + 1);
+    expect(removed.value).toBe('(removed by GradSheet: this formula reached outside the workbook)');
+    expect(String(removed.note ?? '')).toMatch(/reaches outside the workbook/);
   });
 });

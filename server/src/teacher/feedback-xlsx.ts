@@ -1,6 +1,7 @@
 import type ExcelJS from 'exceljs';
 import { answerKey, assertState, cellNote, describeCell, feedbackSummary, VERDICT_LABELS, type CellVerdict, type IdentityFinding, type SubmissionGrade } from '@gradsheet/shared';
 import { finishPackage } from '../xlsx/finish-package.js';
+import { assertStaysInside } from './outside-references.js';
 import type { ReadSubmission } from './read-submission.js';
 
 /** Cell colours by verdict, Excel's own "Good", "Neutral" and "Bad" fills. */
@@ -54,5 +55,8 @@ export async function feedbackWorkbook(read: ReadSubmission, grade: SubmissionGr
   for (const row of listed) sheet.addRow(row);
   workbook.views = [{ x: 0, y: 0, width: 20000, height: 12000, firstSheet: 0, activeTab: workbook.worksheets.indexOf(sheet), visibility: 'visible' }];
   const copy = Buffer.from(await workbook.xlsx.writeBuffer());
-  return finishPackage(copy, { fullCalcOnLoad: true, lockStructure: true });
+  const finished = await finishPackage(copy, { fullCalcOnLoad: true, lockStructure: true });
+  // readSubmission took every formula reaching outside out of the workbook; this makes sure none is written.
+  await assertStaysInside(finished);
+  return finished;
 }

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { checkIdentity, gradeSubmission, type SubmissionOutcome, type TeacherKey } from '@gradsheet/shared';
+import { checkIdentity, gradeSubmission, type IdentityFlag, type SubmissionOutcome, type TeacherKey } from '@gradsheet/shared';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { feedbackWorkbook } from './feedback-xlsx.js';
+import type { OutsideReference } from './outside-references.js';
 import { readSubmission } from './read-submission.js';
 import { toSubmissionError } from './submission-errors.js';
 import { packageOf, vetSubmission } from './vet-submission.js';
@@ -22,11 +23,22 @@ export async function gradeOne(path: string, feedbackFile: string | null, { key,
     const vetted = await vetSubmission(path);
     const read = await readSubmission(await packageOf(vetted), key.steps);
     const grade = gradeSubmission(read.values, { steps: key.steps, relativeTolerance });
-    const identity = checkIdentity(read.claimedId, read.values.parameters, key);
+    const checked = checkIdentity(read.claimedId, read.values.parameters, key);
+    const identity = read.outside.length === 0 ? checked : { ...checked, flags: [...checked.flags, outsideFlag(read.outside)] };
     if (feedbackDir && feedbackFile) await writeFileAtomic(join(feedbackDir, feedbackFile), await feedbackWorkbook(read, grade, identity));
     return { kind: 'graded', file: path, identity, grade, ...(feedbackDir && feedbackFile ? { feedbackFile } : {}) };
   } catch (error) {
     const { code, message } = toSubmissionError(error);
     return { kind: 'failed', file: path, error: { code, message } };
   }
+}
+
+/** The teacher's flag for formulas that reached outside the workbook: where, and what they reached. */
+function outsideFlag(outside: readonly OutsideReference[]): IdentityFlag {
+  const named = outside.slice(0, 5).map((o) => `${o.where}: ${o.why}`);
+  const more = outside.length > named.length ? `, and ${outside.length - named.length} more` : '';
+  return {
+    code: 'OUTSIDE_REFERENCES',
+    message: `${outside.length} formula${outside.length === 1 ? '' : 's'} reached outside the workbook (${named.join('; ')}${more}); they score nothing and are not in the feedback copy`,
+  };
 }

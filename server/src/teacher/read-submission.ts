@@ -16,6 +16,7 @@ import {
   type SubmissionValues,
   type Weights,
 } from '@gradsheet/shared';
+import { removeOutsideReferences, type OutsideReference } from './outside-references.js';
 import { submissionError } from './submission-errors.js';
 
 /**
@@ -37,6 +38,8 @@ export interface ReadSubmission {
   readonly values: SubmissionValues & { readonly parameters: BackpropParameters };
   /** Where each answer cell was found, by answerKey. */
   readonly locations: ReadonlyMap<string, CellLocation>;
+  /** Formulas that reached outside the workbook: taken out of it (the workbook above no longer holds them), and scoring nothing. */
+  readonly outside: readonly OutsideReference[];
 }
 
 /** How far down and across labels are looked for: far past the template's layout, short of a whole sheet. */
@@ -50,6 +53,9 @@ export async function readSubmission(xlsx: Buffer, steps: number): Promise<ReadS
   } catch (error) {
     throw submissionError('SUBMISSION_UNREADABLE', `could not be read as a workbook (${error instanceof Error ? error.message : String(error)})`);
   }
+  // Before anything is read from it: what reaches outside scores nothing, and no copy of the workbook may carry it.
+  const outside = removeOutsideReferences(workbook);
+  const outsideAt = new Map(outside.map((o) => [o.where, o.why]));
   const table = findStepTable(workbook);
   const { parameters, claimedId } = readParameters(workbook);
 
@@ -61,7 +67,9 @@ export async function readSubmission(xlsx: Buffer, steps: number): Promise<ReadS
     if (row === undefined || col === undefined) continue;
     const key = answerKey(cell);
     locations.set(key, { sheet: table.sheet.name, row, col });
-    const submitted = submittedCell(table.sheet.getCell(row, col));
+    const found = table.sheet.getCell(row, col);
+    const why = outsideAt.get(`${table.sheet.name}!${found.address}`);
+    const submitted = why === undefined ? submittedCell(found) : { value: null, nonNumeric: `a formula that reaches outside the workbook (${why})`, formula: null };
     if (submitted) cells.set(key, submitted);
   }
   const step0 = table.rowOfStep.get(0);
@@ -76,6 +84,7 @@ export async function readSubmission(xlsx: Buffer, steps: number): Promise<ReadS
     claimedId,
     values: { parameters, cells, ...(givenWeights ? { givenWeights } : {}) },
     locations,
+    outside,
   };
 }
 

@@ -8,7 +8,7 @@ import type { KeyStudent, TeacherKey } from './key.js';
  * still scored as it stands.
  */
 
-export type IdentityFlagCode = 'OTHER_STUDENTS_PARAMETERS' | 'UNKNOWN_PARAMETERS' | 'UNKNOWN_STUDENT' | 'DUPLICATE_SUBMISSION';
+export type IdentityFlagCode = 'OTHER_STUDENTS_PARAMETERS' | 'UNKNOWN_PARAMETERS' | 'UNKNOWN_STUDENT' | 'DUPLICATE_SUBMISSION' | 'OUTSIDE_REFERENCES';
 
 export interface IdentityFlag {
   readonly code: IdentityFlagCode;
