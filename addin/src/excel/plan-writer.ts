@@ -143,24 +143,37 @@ export async function applyWorkbookPlan(context: Excel.RequestContext, plan: Wor
     report({ done: syncs, total, phase: 'writing' });
   }
 
-  // The last request: each chart keeps only the plan's series, the sheets are protected
-  // (a protected sheet refuses the changes above), and Excel recalculates if it will not by itself.
-  for (const chart of charts) removeInferredSeries(chart);
+  const calculation = finishBuild(context, plan, sheets, { retired: retired.map((r) => r.item), charts, application });
+  await sync();
+  report({ done: syncs, total: syncs, phase: 'done' });
+  return { syncs, requestBytes: requests.map((request) => request.reduce((sum, call) => sum + call.bytes, 0)), fillMode: mode, calculation };
+}
+
+/**
+ * The last request of a build: each chart keeps only the plan's series; the sheets are
+ * protected (a protected sheet refuses every change before); replaced sheets go; the
+ * first sheet is shown; the structure is locked; and Excel recalculates once if it will
+ * not by itself. Says which it did.
+ */
+function finishBuild(
+  context: Excel.RequestContext,
+  plan: WorkbookPlan,
+  sheets: SheetTable,
+  made: { readonly retired: readonly Excel.Worksheet[]; readonly charts: readonly AddedChart[]; readonly application: Excel.Application },
+): CalculationOutcome {
+  for (const chart of made.charts) removeInferredSeries(chart);
   for (const sheet of plan.sheets) {
     if (!sheet.protect) continue;
     const protection = sheetOf(sheets, sheet.name).protection;
     if (sheet.allowInsertingRowsAndColumns) protection.protect({ allowInsertRows: true, allowInsertColumns: true });
     else protection.protect();
   }
-  for (const { item } of retired) item.delete();
+  for (const item of made.retired) item.delete();
   const first = plan.sheets[0];
   if (first) sheetOf(sheets, first.name).activate();
   // Last of all: once the structure is locked, no sheet can be added, deleted or renamed.
   if (plan.lockStructure) context.workbook.protection.protect();
-  const calculation = recalculateIfManual(context, application);
-  await sync();
-  report({ done: syncs, total: syncs, phase: 'done' });
-  return { syncs, requestBytes: requests.map((request) => request.reduce((sum, call) => sum + call.bytes, 0)), fillMode: mode, calculation };
+  return recalculateIfManual(context, made.application);
 }
 
 /** Greedy packing, in order, into requests of at most `budget` bytes each. */
