@@ -128,7 +128,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     stopRetention();
     await runs.close();
   });
-  app.addHook('onClose', async () => backprop.close());
+  app.addHook('onClose', async () => {
+    accounts?.close();
+    await backprop.close();
+  });
 
   // Predictions and analyses of finished runs, one at a time on this thread.
   const analyst = new RunAnalyst();

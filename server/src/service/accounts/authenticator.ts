@@ -3,7 +3,7 @@ import { accountsFileStamp, readAccounts, type Account } from './account-file.js
 import type { Principal } from './principal.js';
 import { keyIdOf, tokenMatches } from './tokens.js';
 
-/** How often, at most, the service looks whether the accounts file changed (a removed user's token stops working within this). */
+/** How often the service looks whether the accounts file changed: a removed user's token stops working within this. */
 const RECHECK_MS = 250;
 
 const digest = (token: string) => createHash('sha256').update(token).digest('base64');
@@ -11,16 +11,20 @@ const digest = (token: string) => createHash('sha256').update(token).digest('bas
 /**
  * The service's side of the accounts: which account a token belongs to. A token
  * checked once is remembered by its SHA-256 (never in clear), so scrypt runs once
- * per token, not once per request. When users.json changes (a user added or
- * removed by `gradsheet users` while the service runs) it is read again and the
- * remembered tokens are forgotten.
+ * per token, not once per request. A timer looks at users.json every RECHECK_MS;
+ * when it changed (a user added or removed by `gradsheet users` while the service
+ * runs) it is read again and the remembered tokens are forgotten. Requests never
+ * wait for that look: file system calls share a thread pool with scrypt, and a class
+ * signing in at once would hold them up.
  */
 export class Authenticator {
   private byKeyId = new Map<string, Account>();
   private readonly known = new Map<string, Principal & { kind: 'user' }>();
+  /** Checks under way, by the token's SHA-256: requests sent together with one token share one scrypt. */
+  private readonly checking = new Map<string, Promise<(Principal & { kind: 'user' }) | null>>();
   private stamp: string | null = null;
-  private checkedAt = 0;
-  private refreshing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private looking = false;
 
   private constructor(private readonly dataDir: string) {}
 
@@ -30,7 +34,14 @@ export class Authenticator {
     const stamp = await accountsFileStamp(dataDir);
     if (stamp === null) return null;
     await authenticator.load(stamp);
+    authenticator.timer = setInterval(() => void authenticator.look(), RECHECK_MS);
+    // The look never keeps the process alive by itself.
+    authenticator.timer.unref();
     return authenticator;
+  }
+
+  close(): void {
+    clearInterval(this.timer);
   }
 
   get size(): number {
@@ -42,18 +53,22 @@ export class Authenticator {
   }
 
   /** The account named `name` as the file says now, if it still exists. */
-  async account(name: string): Promise<(Principal & { kind: 'user' }) | null> {
-    await this.refresh();
+  account(name: string): (Principal & { kind: 'user' }) | null {
     const account = [...this.byKeyId.values()].find((a) => a.name === name);
     return account ? { kind: 'user', name: account.name, role: account.role } : null;
   }
 
   /** The account `token` belongs to, or null. */
   async identify(token: string): Promise<(Principal & { kind: 'user' }) | null> {
-    await this.refresh();
     const key = digest(token);
-    const remembered = this.known.get(key);
+    const remembered = this.known.get(key) ?? this.checking.get(key);
     if (remembered) return remembered;
+    const check = this.check(token, key).finally(() => this.checking.delete(key));
+    this.checking.set(key, check);
+    return check;
+  }
+
+  private async check(token: string, key: string): Promise<(Principal & { kind: 'user' }) | null> {
     const keyId = keyIdOf(token);
     const account = keyId === null ? undefined : this.byKeyId.get(keyId);
     if (!account || !(await tokenMatches(token, account.token))) return null;
@@ -64,18 +79,16 @@ export class Authenticator {
     return principal;
   }
 
-  private refresh(): Promise<void> {
-    if (Date.now() - this.checkedAt < RECHECK_MS) return Promise.resolve();
-    this.refreshing ??= (async () => {
-      try {
-        const stamp = await accountsFileStamp(this.dataDir);
-        if (stamp !== this.stamp) await this.load(stamp);
-      } finally {
-        this.checkedAt = Date.now();
-        this.refreshing = null;
-      }
-    })();
-    return this.refreshing;
+  /** Reads users.json again if it changed; one look at a time. */
+  private async look(): Promise<void> {
+    if (this.looking) return;
+    this.looking = true;
+    try {
+      const stamp = await accountsFileStamp(this.dataDir);
+      if (stamp !== this.stamp) await this.load(stamp);
+    } finally {
+      this.looking = false;
+    }
   }
 
   /** Reads the file again; a file removed or broken leaves no account (every token is refused until it is mended). */
