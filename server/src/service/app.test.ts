@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,5 +41,24 @@ describe('the service with a built task pane', () => {
     expect(page.body).toMatch(/<title>GradSheet<\/title>/);
     expect((await service.call('GET', '/api/health')).status).toBe(200);
     expectRefusal(await service.call('GET', '/missing.html'), 404, 'GS_ERR_NOT_FOUND');
+  });
+});
+
+describe('the service when a route fails on its own files', () => {
+  const RUN = 'a1b2c3d4-0000-4000-8000-000000000001';
+  let service: TestApp;
+  beforeAll(async () => {
+    service = await testApp({}, [{ id: RUN, state: 'done', createdAt: '2026-01-01T00:00:00.000Z' }]);
+    // model.json made a folder: reading it fails with Node's own error, which names the whole path.
+    await mkdir(join(service.dataDir, 'runs', RUN, 'model.json'));
+  });
+  afterAll(() => service?.close());
+
+  it('answers 500 with a sentence that names no server path; the detail goes to the log only', async () => {
+    const answer = await service.call('GET', `/api/runs/${RUN}/report.xlsx`);
+    const { message } = expectRefusal(answer, 500, 'GS_ERR_INTERNAL');
+    expect(message).toBe("The service failed: see the service's log for the details");
+    expect(answer.raw.toString()).not.toContain(service.dataDir);
+    expect(answer.raw.toString()).not.toMatch(/EISDIR|\/tmp\//);
   });
 });
