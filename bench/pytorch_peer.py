@@ -34,7 +34,7 @@ def build(spec):
         if kind == "conv2d":
             layers.append(nn.Conv2d(shape[0], layer["filters"], layer["kernel"], layer.get("stride", 1), layer.get("padding", 0), bias=layer.get("bias", True)))
         elif kind == "batchnorm":
-            layers.append(nn.BatchNorm2d(shape[0]))
+            layers.append(nn.BatchNorm2d(shape[0]) if len(shape) == 3 else nn.BatchNorm1d(shape[0]))
         elif kind == "relu":
             layers.append(nn.ReLU())
         elif kind == "dropout":
@@ -67,6 +67,7 @@ def main():
     parser.add_argument("--batches", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--threads", type=int, default=0, help="0: PyTorch's default")
+    parser.add_argument("--no-ema", dest="ema", action="store_false", help="leave out the weight average even when the recipe has one")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -78,29 +79,49 @@ def main():
     x = torch.from_numpy(((images.astype(np.float32) / 255 - 0.1307) / 0.3081)[:, None, :, :])
     y = torch.from_numpy(labels.astype(np.int64))
     model = build(spec).train()
-    optimizer = torch.optim.SGD(model.parameters(), lr=spec["training"]["lr"], momentum=0.9)
+    training = spec["training"]
+    if training["optimizer"] == "adam":
+        optimizer = torch.optim.Adam(model.parameters(), lr=training["lr"])
+    else:
+        optimizer = torch.optim.SGD(model.parameters(), lr=training["lr"], momentum=training.get("momentum", 0.9))
     loss_fn = nn.CrossEntropyLoss()
     b = args.batch_size
+    # GradSheet keeps a moving average of every weight (running statistics included)
+    # when the recipe asks for one; the peer does the same work after each step.
+    decay = training.get("emaDecay", 0) if args.ema else 0
+    tracked = [t for t in list(model.parameters()) + list(model.buffers()) if t.is_floating_point()]
+    average = [t.detach().clone() for t in tracked] if decay > 0 else []
+    order = torch.randperm(len(x))
 
     def step(i):
-        start = (i * b) % (len(x) - b)
+        # A shuffled batch, as GradSheet's trainer draws them.
+        picked = order[(i * b) % (len(x) - b):][:b]
         optimizer.zero_grad()
-        loss = loss_fn(model(x[start:start + b]), y[start:start + b])
+        loss = loss_fn(model(x[picked]), y[picked])
         loss.backward()
         optimizer.step()
+        if average:
+            with torch.no_grad():
+                torch._foreach_mul_(average, decay)
+                torch._foreach_add_(average, [t.detach() for t in tracked], alpha=1 - decay)
         return loss.item()
 
     for i in range(args.warmup):
         step(i)
     began = time.perf_counter()
+    cpu_began = time.process_time()
     for i in range(args.batches):
         step(args.warmup + i)
     seconds = time.perf_counter() - began
+    cpu_seconds = time.process_time() - cpu_began
     print(json.dumps({
         "imagesPerSecond": args.batches * b / seconds,
+        # CPU time of all its threads: on a busy machine, what the work cost rather than how long it waited.
+        "cpuMsPerStep": 1000 * cpu_seconds / args.batches,
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
         "parameters": sum(p.numel() for p in model.parameters() if p.requires_grad),
+        "ema": bool(average),
     }))
 
 

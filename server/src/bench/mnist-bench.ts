@@ -68,8 +68,12 @@ else await throughput();
 // ---------------------------------------------------------------- throughput
 
 interface Measure {
+  /** Images per second, wall-clock. */
   readonly gradsheet: number;
   readonly pytorch: number | null;
+  /** CPU milliseconds per image, all threads: what the work cost, however long a busy machine kept it waiting. */
+  readonly gradsheetCpu: number;
+  readonly pytorchCpu: number | null;
 }
 
 interface ModelResult {
@@ -103,45 +107,55 @@ async function throughput(): Promise<void> {
     const gradsheet = await ours();
     if (gradsheetFirst) pytorch = peer();
     if (pytorch) torchVersion = pytorch.torch;
-    return { gradsheet, pytorch: pytorch?.imagesPerSecond ?? null };
+    return {
+      gradsheet: gradsheet.imagesPerSecond,
+      pytorch: pytorch?.imagesPerSecond ?? null,
+      gradsheetCpu: gradsheet.cpuMsPerImage,
+      pytorchCpu: pytorch ? pytorch.cpuMsPerStep / result.batchSize : null,
+    };
   };
   for (let round = 1; round <= roundCount; round++) {
     for (const result of results) {
       // Who goes first alternates, so that neither side always meets the machine warmer.
       const m = await measure(result, threads, round % 2 === 1);
       result.rounds.push(m);
-      let line = `round ${round} ${result.model.label.padEnd(24)} GradSheet ${m.gradsheet.toFixed(0).padStart(6)}  PyTorch ${m.pytorch?.toFixed(0).padStart(6) ?? '     –'}  ratio ${ratioText(m)}`;
+      let line = `round ${round} ${result.model.label.padEnd(24)} GradSheet ${m.gradsheet.toFixed(0).padStart(6)}  PyTorch ${m.pytorch?.toFixed(0).padStart(6) ?? '     –'}  ratio ${ratioText(m)} (CPU ${cpuRatioText(m)})`;
       if (values['one-thread'] && threads > 1) {
         const one = await measure(result, 1, round % 2 === 0);
         result.oneThread.push(one);
-        line += `   | 1 thread: ${one.gradsheet.toFixed(0)} / ${one.pytorch?.toFixed(0) ?? '–'} = ${ratioText(one)}`;
+        line += `   | 1 thread: ${one.gradsheet.toFixed(0)} / ${one.pytorch?.toFixed(0) ?? '–'} = ${ratioText(one)} (CPU ${cpuRatioText(one)})`;
       }
       console.log(line);
     }
   }
   const loadAfter = loadavg();
   console.log('\nmedian ratio GradSheet / PyTorch:');
-  for (const r of results) console.log(`  ${r.model.label.padEnd(24)} ${medianRatio(r.rounds)?.toFixed(2) ?? '–'}${r.oneThread.length ? `   (1 thread ${medianRatio(r.oneThread)?.toFixed(2) ?? '–'})` : ''}`);
+  for (const r of results) {
+    const one = r.oneThread.length ? `   1 thread ${medianRatio(r.oneThread)?.toFixed(2) ?? '–'} (CPU ${medianRatio(r.oneThread, cpuRatio)?.toFixed(2) ?? '–'})` : '';
+    console.log(`  ${r.model.label.padEnd(24)} ${medianRatio(r.rounds)?.toFixed(2) ?? '–'} (CPU ${medianRatio(r.rounds, cpuRatio)?.toFixed(2) ?? '–'})${one}`);
+  }
   if (!record) return;
 
   const range = (xs: number[]) => (xs.length === 0 ? '–' : `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`);
   const ratios = (ms: Measure[]) => ms.map(ratioText).join(', ');
   const row = (r: ModelResult, ms: Measure[]) =>
-    `| \`${r.model.label}\` | ${r.batchSize} | ${range(ms.map((m) => m.gradsheet))} | ${range(ms.flatMap((m) => (m.pytorch === null ? [] : [m.pytorch])))} | ${ratios(ms)} | **${medianRatio(ms)?.toFixed(2) ?? '–'}** |`;
+    `| \`${r.model.label}\` | ${r.batchSize} | ${range(ms.map((m) => m.gradsheet))} | ${range(ms.flatMap((m) => (m.pytorch === null ? [] : [m.pytorch])))} | ${ratios(ms)} | **${medianRatio(ms)?.toFixed(2) ?? '–'}** | ${medianRatio(ms, cpuRatio)?.toFixed(2) ?? '–'} |`;
   const args = process.argv.slice(2).join(' ');
   const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(', ');
   const lines = [
     `Recorded by \`npm run bench:mnist${args ? ` -- ${args}` : ''}\` on ${today}: ${machine}; ${backend.detail}; PyTorch ${torchVersion || 'not installed'} (${torchPython() ?? 'no Python with torch'}), CPU.`,
     `Load average (1, 5, 15 min) at the start ${load(loadBefore)}, at the end ${load(loadAfter)}.`,
     '',
+    '"CPU time ratio" is PyTorch\'s CPU time per image over GradSheet\'s (all threads of each process): above 1, GradSheet spends less CPU on an image. On a busy machine it shows what each side\'s work costs, where images/s also shows how each side copes with waiting for a core.',
+    '',
     `Each model: ${images.toLocaleString('en-US')} images (its own batch size) after ${WARMUP_STEPS} warm-up batches, no augmentation, its own optimiser and weight averaging, both sides at ${threads} thread(s), ${roundCount} alternating rounds.`,
     '',
-    '| Model | Batch | GradSheet, images/s | PyTorch, images/s | Ratio per round | Median ratio |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| Model | Batch | GradSheet, images/s | PyTorch, images/s | Ratio per round | Median ratio | CPU time ratio |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...results.map((r) => row(r, r.rounds)),
   ];
   if (results.some((r) => r.oneThread.length > 0)) {
-    lines.push('', 'The same at one thread on each side:', '', '| Model | Batch | GradSheet, images/s | PyTorch, images/s | Ratio per round | Median ratio |', '| --- | --- | --- | --- | --- | --- |');
+    lines.push('', 'The same at one thread on each side:', '', '| Model | Batch | GradSheet, images/s | PyTorch, images/s | Ratio per round | Median ratio | CPU time ratio |', '| --- | --- | --- | --- | --- | --- | --- |');
     lines.push(...results.map((r) => row(r, r.oneThread)));
   }
   lines.push('', 'The models\' layers (C k×filters/stride p padding, BN, R ReLU, D dropout, MP/AP pool size, GAP, F flatten, L Linear units):', '');
@@ -153,8 +167,24 @@ function ratioText(m: Measure): string {
   return m.pytorch === null ? '–' : (m.gradsheet / m.pytorch).toFixed(2);
 }
 
-function medianRatio(ms: Measure[]): number | null {
-  const ratios = ms.flatMap((m) => (m.pytorch === null ? [] : [m.gradsheet / m.pytorch]));
+/** PyTorch's CPU time per image over GradSheet's: above 1, GradSheet spends less CPU on an image. */
+function cpuRatio(m: Measure): number | null {
+  return m.pytorchCpu === null ? null : m.pytorchCpu / m.gradsheetCpu;
+}
+
+function cpuRatioText(m: Measure): string {
+  return cpuRatio(m)?.toFixed(2) ?? '–';
+}
+
+function throughputRatio(m: Measure): number | null {
+  return m.pytorch === null ? null : m.gradsheet / m.pytorch;
+}
+
+function medianRatio(ms: Measure[], ratioOf: (m: Measure) => number | null = throughputRatio): number | null {
+  const ratios = ms.flatMap((m) => {
+    const r = ratioOf(m);
+    return r === null ? [] : [r];
+  });
   if (ratios.length === 0) return null;
   const sorted = [...ratios].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -166,7 +196,7 @@ function medianRatio(ms: Measure[]): number | null {
  * weight average), without augmentation, timed from the end of the warm-up batches to
  * the last batch.
  */
-async function timeGradSheet(spec: ModelSpec, data: { train: MnistSplit; test: MnistSplit }, steps: number, threadCount: number): Promise<number> {
+async function timeGradSheet(spec: ModelSpec, data: { train: MnistSplit; test: MnistSplit }, steps: number, threadCount: number): Promise<{ imagesPerSecond: number; cpuMsPerImage: number }> {
   const batchSize = spec.training.batchSize;
   const config = resolveTrainConfig(
     { model: spec.id, epochs: 1, limitTrain: (steps + WARMUP_STEPS) * batchSize, limitTest: 100, augment: false, threads: threadCount, backend: 'auto' },
@@ -174,13 +204,20 @@ async function timeGradSheet(spec: ModelSpec, data: { train: MnistSplit; test: M
   );
   let warm = 0;
   let last = 0;
+  let cpuAtWarm = process.cpuUsage();
+  let cpu = cpuAtWarm;
   const onBatch = ({ batch }: { batch: number }) => {
-    if (batch === WARMUP_STEPS) warm = performance.now();
+    if (batch === WARMUP_STEPS) {
+      warm = performance.now();
+      cpuAtWarm = process.cpuUsage();
+    }
     last = performance.now();
+    cpu = process.cpuUsage(cpuAtWarm);
   };
   const { model } = await trainModel(config, spec, data, { onBatch });
   model.dispose();
-  return (steps * batchSize) / ((last - warm) / 1000);
+  const images = steps * batchSize;
+  return { imagesPerSecond: images / ((last - warm) / 1000), cpuMsPerImage: (cpu.user + cpu.system) / 1000 / images };
 }
 
 // ---------------------------------------------------------------- full run

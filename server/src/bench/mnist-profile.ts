@@ -1,31 +1,49 @@
 /**
- * Benchmark (not a test): `npm run bench:mnist-profile [-- --model ID --steps N]`.
- * Where one training step's time goes on this machine: one thread, batch 128, the
- * model's own layers, tfjs' kernel timings summed by kernel name, and the cost of
- * one update of the weight average.
+ * Benchmark (not a test): `npm run bench:mnist-profile [-- options]`.
+ * Where one training step's time goes on this machine: one thread, the model's own
+ * layers and batch size, tfjs' kernel timings summed by kernel name (with how many
+ * times each runs a step), the time outside kernels, and the cost of one update of
+ * the weight average.
+ *
+ *   --model ID | --model-file FILE | --design-seed N   what to profile (default the default model)
+ *   --batch N                                          batch size (default: the model's)
+ *   --steps N                                          steps timed (default 10)
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_MODEL_ID, getModel, seededRandom } from '@gradsheet/shared';
+import { DEFAULT_MODEL_ID, invalidInput, seededRandom } from '@gradsheet/shared';
 import { selectBackend } from '../engine/backend/select-backend.js';
 import { buildModel } from '../engine/build-model.js';
 import { CLASSES, SIDE, trainingLoss } from '../engine/replica.js';
 import { WeightAverage } from '../engine/weight-average.js';
+import { benchModels, layerLine } from './bench-models.js';
 
 const { values } = parseArgs({
   options: {
-    model: { type: 'string', default: DEFAULT_MODEL_ID },
+    model: { type: 'string' },
+    'model-file': { type: 'string' },
+    'design-seed': { type: 'string' },
+    batch: { type: 'string' },
     steps: { type: 'string', default: '10' },
   },
 });
-const BATCH = 128;
+const chosen = [values.model, values['model-file'], values['design-seed']].filter((v) => v !== undefined).length;
+if (chosen > 1) throw invalidInput('give one of --model, --model-file and --design-seed');
+const [picked] = await benchModels({
+  models: values['model-file'] || values['design-seed'] ? 'none' : (values.model ?? DEFAULT_MODEL_ID),
+  designs: 'none',
+  designSeeds: values['design-seed'] ?? 'none',
+  modelFiles: values['model-file'] ? [values['model-file']] : [],
+});
+if (!picked) throw invalidInput('no model to profile');
+const spec = picked.spec;
+const batch = Number(values.batch ?? spec.training.batchSize);
 const steps = Number(values.steps);
 const backend = await selectBackend('wasm');
-const spec = getModel(values.model as string);
 const model = buildModel(spec, seededRandom(1));
 const optimizer = tf.train.momentum(0.01, 0.9);
-const x = tf.randomNormal([BATCH, SIDE, SIDE, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
-const y = tf.tensor1d(Int32Array.from({ length: BATCH }, (_, i) => i % CLASSES), 'int32');
+const x = tf.randomNormal([batch, SIDE, SIDE, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
+const y = tf.tensor1d(Int32Array.from({ length: batch }, (_, i) => i % CLASSES), 'int32');
 const step = () => tf.tidy(() => void optimizer.minimize(() => trainingLoss(model, x, y).loss));
 
 for (let i = 0; i < 3; i++) step();
@@ -36,13 +54,17 @@ const stepMs = (performance.now() - started) / steps;
 const profile = await tf.profile(() => {
   for (let i = 0; i < steps; i++) step();
 });
-const byKernel = new Map<string, number>();
+const byKernel = new Map<string, { ms: number; calls: number }>();
 for (const kernel of profile.kernels) {
   // Op scopes nest kernels; count the kernels only.
   if (kernel.name.includes('__op') || kernel.name.includes('scope')) continue;
-  byKernel.set(kernel.name, (byKernel.get(kernel.name) ?? 0) + (kernel.kernelTimeMs as number) / steps);
+  const entry = byKernel.get(kernel.name) ?? { ms: 0, calls: 0 };
+  entry.ms += (kernel.kernelTimeMs as number) / steps;
+  entry.calls += 1 / steps;
+  byKernel.set(kernel.name, entry);
 }
-const kernelMs = [...byKernel.values()].reduce((a, b) => a + b, 0);
+const kernelMs = [...byKernel.values()].reduce((a, b) => a + b.ms, 0);
+const launches = [...byKernel.values()].reduce((a, b) => a + b.calls, 0);
 
 const average = new WeightAverage(0.999);
 for (let i = 0; i < 3; i++) await average.update(model);
@@ -50,6 +72,11 @@ started = performance.now();
 for (let i = 0; i < 50; i++) await average.update(model);
 const averageMs = (performance.now() - started) / 50;
 
-console.log(`${spec.id} on ${backend.detail}, one thread, batch ${BATCH}: ${stepMs.toFixed(0)} ms a step, ${kernelMs.toFixed(0)} ms of it in kernels`);
-for (const [name, ms] of [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`${ms.toFixed(1).padStart(7)} ms  ${name}`);
+console.log(`${picked.label}: ${layerLine(spec)}`);
+console.log(`${backend.detail}, one thread, batch ${batch}: ${stepMs.toFixed(1)} ms a step (${((batch * 1000) / stepMs).toFixed(0)} images/s); ${kernelMs.toFixed(1)} ms in ${launches.toFixed(0)} kernel runs, ${Math.max(0, stepMs - kernelMs).toFixed(1)} ms outside kernels`);
+console.log('     ms   share  runs  kernel');
+for (const [name, { ms, calls }] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms)) {
+  if (ms < 0.05) continue;
+  console.log(`${ms.toFixed(1).padStart(7)}  ${((100 * ms) / stepMs).toFixed(0).padStart(4)}%  ${calls.toFixed(0).padStart(4)}  ${name}`);
+}
 console.log(`weight average update: ${averageMs.toFixed(2)} ms`);
