@@ -23,11 +23,6 @@ export class FairQueue {
     return this.waiting.get(owner)?.length ?? 0;
   }
 
-  has(id: string): boolean {
-    for (const runs of this.waiting.values()) if (runs.some((run) => run.id === id)) return true;
-    return false;
-  }
-
   /** Adds a run at the end of its owner's line. */
   push(owner: string, id: string): void {
     const runs = this.waiting.get(owner) ?? [];

@@ -44,14 +44,6 @@ export class Authenticator {
     clearInterval(this.timer);
   }
 
-  get size(): number {
-    return this.byKeyId.size;
-  }
-
-  accounts(): Account[] {
-    return [...this.byKeyId.values()];
-  }
-
   /** The account named `name` as the file says now, if it still exists. */
   account(name: string): (Principal & { kind: 'user' }) | null {
     const account = [...this.byKeyId.values()].find((a) => a.name === name);
