@@ -64,6 +64,23 @@ export async function readAllWeights(model: tf.LayersModel): Promise<Float32Arra
   return all;
 }
 
+/** All weights as one array, in `model.weights` order, read at once (the wasm and cpu backends hold them in memory). */
+export function readAllWeightsSync(model: tf.LayersModel): Float32Array {
+  return readWeightsSync(model.weights);
+}
+
+/** These weights' values, one after the other. */
+export function readWeightsSync(weights: readonly tf.LayerVariable[]): Float32Array {
+  const parts = weights.map((w) => w.read().dataSync<'float32'>());
+  const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    all.set(part, offset);
+    offset += part.length;
+  }
+  return all;
+}
+
 /** Sets every weight from one array in `model.weights` order. */
 export function writeAllWeights(model: tf.LayersModel, all: Float32Array): void {
   let offset = 0;

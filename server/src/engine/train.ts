@@ -56,12 +56,10 @@ export async function trainModel(
   const random = seededRandom(config.seed * 2 + 2 + (start?.epoch ?? 0) * 7919);
   const batches = Math.ceil(trainCount / config.batchSize);
   const schedule = { ...config, stepsPerEpoch: batches };
-  const optimizer = config.optimizer === 'sgd' ? tf.train.momentum(config.lr, config.momentum) : tf.train.adam(config.lr);
   const testInputs = normaliseAll(data.test, testCount);
   const history: EpochMetrics[] = [];
   const average = config.emaDecay > 0 ? new WeightAverage(config.emaDecay) : null;
-  const stepper: Stepper =
-    config.threads > 1 ? await ParallelStepper.start(model, optimizer, spec, config.backend, random, config.threads) : singleThreadStepper(model, optimizer);
+  const stepper: Stepper = await ParallelStepper.start(model, config, spec, config.backend, random, config.threads);
 
   try {
     for (let epoch = start?.epoch ?? 0; epoch < config.epochs; epoch++) {
@@ -78,14 +76,13 @@ export async function trainModel(
       for (let batch = 0; batch < batches; batch++) {
         hooks.signal?.throwIfAborted();
         lr = learningRateAt(schedule, epoch, batch);
-        setLearningRate(optimizer, lr);
         const { inputs, labels } = next;
         // The next batch is made while the worker threads finish this one.
         const prepareNext = () => {
           if (batch + 1 < batches) next = batchAt(batch + 1);
         };
-        const { loss: batchLoss, correct: batchCorrect } = await stepper.step(inputs, labels, prepareNext);
-        await average?.update(model);
+        const { loss: batchLoss, correct: batchCorrect } = await stepper.step(inputs, labels, lr, prepareNext);
+        average?.updateFrom(stepper.weights);
         lossSum += batchLoss * labels.length;
         correct += batchCorrect;
         hooks.onBatch?.({
@@ -122,14 +119,8 @@ export async function trainModel(
     average?.install(model);
   } finally {
     await stepper.close();
-    optimizer.dispose();
   }
   return { model, history };
-}
-
-function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
-  // Both SGD-with-momentum and Adam read `learningRate` at every step.
-  (optimizer as unknown as { learningRate: number }).learningRate = lr;
 }
 
 function makeBatch(split: MnistSplit, indices: Uint32Array, random: (() => number) | null): { inputs: Float32Array; labels: Int32Array } {
@@ -146,37 +137,6 @@ function normaliseAll(split: MnistSplit, count: number): Float32Array {
   const out = new Float32Array(count * PIXELS);
   for (let i = 0; i < count; i++) normaliseImage(split.images, i * PIXELS, SIDE, out, i * PIXELS, null);
   return out;
-}
-
-/** One thread: tfjs' own optimiser step over the whole batch. */
-function singleThreadStepper(model: tf.LayersModel, optimizer: tf.Optimizer): Stepper {
-  return {
-    async step(inputs, labels, meanwhile) {
-      const result = trainStep(model, optimizer, inputs, labels);
-      const [loss, correct] = await Promise.all([result.loss.data(), result.correct.data()]);
-      tf.dispose([result.loss, result.correct]);
-      meanwhile?.();
-      return { loss: loss[0] as number, correct: correct[0] as number };
-    },
-    async close() {},
-  };
-}
-
-function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, inputs: Float32Array, labels: Int32Array): { loss: tf.Scalar; correct: tf.Scalar } {
-  return tf.tidy(() => {
-    const x = tf.tensor4d(inputs, [labels.length, SIDE, SIDE, 1]);
-    const y = tf.tensor1d(labels, 'int32');
-    let correct: tf.Scalar | undefined;
-    const loss = optimizer.minimize(
-      () => {
-        const step = trainingLoss(model, x, y);
-        correct = step.correct;
-        return step.loss;
-      },
-      true,
-    ) as tf.Scalar;
-    return { loss, correct: correct as tf.Scalar };
-  });
 }
 
 async function evaluate(model: tf.LayersModel, inputs: Float32Array, labels: Uint8Array, count: number): Promise<{ loss: number; correct: number }> {

@@ -19,7 +19,11 @@ export class WeightAverage {
 
   /** Folds the model's current weights into the average. */
   async update(model: tf.LayersModel): Promise<void> {
-    const weights = await readAllWeights(model);
+    this.updateFrom(await readAllWeights(model));
+  }
+
+  /** Folds these weights (every weight of the model, in `model.weights` order) into the average. */
+  updateFrom(weights: Float32Array): void {
     this.steps += 1;
     if (!this.average) {
       this.average = Float64Array.from(weights);

@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { assertState, GradSheetError, type BackendChoice, type ModelSpec, type Random } from '@gradsheet/shared';
-import { computeGradients, PIXELS, readAllWeights, writeAllWeights } from '../replica.js';
+import { flatOptimizer, type FlatOptimizer, type OptimizerOptions } from '../flat-optimizer.js';
+import { computeGradients, PIXELS, readAllWeightsSync, readWeightsSync, writeAllWeights } from '../replica.js';
 import type { FromReplica, ToReplica } from './messages.js';
 
 export interface StepResult {
@@ -14,9 +15,11 @@ export interface StepResult {
 export interface Stepper {
   /**
    * `meanwhile` runs on the main thread while other threads still work on the batch
-   * (the next batch is prepared there); a single thread runs it after the step.
+   * (the next batch is prepared there); a single thread runs it after its share.
    */
-  step(inputs: Float32Array, labels: Int32Array, meanwhile?: () => void): Promise<StepResult>;
+  step(inputs: Float32Array, labels: Int32Array, lr: number, meanwhile?: () => void): Promise<StepResult>;
+  /** Every weight after the last step, in `model.weights` order: what the model holds. */
+  readonly weights: Float32Array;
   close(): Promise<void>;
 }
 
@@ -59,32 +62,40 @@ interface Share {
  * Data parallelism over threads: each step every worker replica receives the
  * current weights and its share of the batch, all shares' gradients are computed
  * at the same time (the main thread takes the last share), and the main thread
- * applies their size-weighted mean. BatchNorm normalises each share by its own
- * statistics, as PyTorch's DistributedDataParallel does; the running statistics
- * are averaged.
+ * applies their size-weighted mean in one pass over the flat weights (see
+ * FlatOptimizer). BatchNorm normalises each share by its own statistics, as
+ * PyTorch's DistributedDataParallel does; the running statistics are averaged.
+ * With one replica (no workers) this is the single-threaded trainer.
+ *
+ * The main thread keeps every weight as one array (`weights`): the trainable ones
+ * first, as tfjs lays out `model.weights`, then BatchNorm's running statistics.
  */
 export class ParallelStepper implements Stepper {
-  private readonly variables: tf.Variable[];
-  /** [offset, length] of each BatchNorm statistic in the all-weights array. */
-  private readonly statistics: [number, number][] = [];
+  readonly weights: Float32Array;
+  /** Floats of the trainable weights, at the start of `weights`. */
+  private readonly trainableSize: number;
+  private readonly statistics: tf.LayerVariable[];
+  private readonly optimizer: FlatOptimizer;
 
   private constructor(
     private readonly model: tf.LayersModel,
-    private readonly optimizer: tf.Optimizer,
+    options: OptimizerOptions,
     private readonly random: Random,
     private readonly threads: ReplicaThread[],
   ) {
-    this.variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    let offset = 0;
-    for (const weight of model.weights) {
-      const size = weight.shape.reduce<number>((a, b) => a * (b ?? 1), 1);
-      if (!weight.trainable) this.statistics.push([offset, size]);
-      offset += size;
-    }
+    const trainable = model.trainableWeights;
+    assertState(
+      trainable.every((w, i) => model.weights[i] === w),
+      'tfjs lays out a model\'s weights with the trainable ones first',
+    );
+    this.statistics = model.weights.slice(trainable.length);
+    this.trainableSize = trainable.reduce((n, w) => n + sizeOf(w), 0);
+    this.weights = readAllWeightsSync(model);
+    this.optimizer = flatOptimizer(options, this.trainableSize);
   }
 
-  /** `replicas` counts the main thread: 2 starts one worker. */
-  static async start(model: tf.LayersModel, optimizer: tf.Optimizer, spec: ModelSpec, backend: BackendChoice, random: Random, replicas: number): Promise<ParallelStepper> {
+  /** `replicas` counts the main thread: 1 trains on the main thread alone, 2 starts one worker. */
+  static async start(model: tf.LayersModel, options: OptimizerOptions, spec: ModelSpec, backend: BackendChoice, random: Random, replicas: number): Promise<ParallelStepper> {
     const threads = Array.from({ length: replicas - 1 }, () => new ReplicaThread());
     try {
       await Promise.all(threads.map((t) => t.exchange({ type: 'init', spec, backend })));
@@ -92,21 +103,20 @@ export class ParallelStepper implements Stepper {
       await Promise.all(threads.map((t) => t.stop()));
       throw error;
     }
-    return new ParallelStepper(model, optimizer, random, threads);
+    return new ParallelStepper(model, options, random, threads);
   }
 
-  async step(inputs: Float32Array, labels: Int32Array, meanwhile?: () => void): Promise<StepResult> {
+  async step(inputs: Float32Array, labels: Int32Array, lr: number, meanwhile?: () => void): Promise<StepResult> {
     const replicas = Math.min(this.threads.length + 1, labels.length);
     // Equal shares: measured on 2 cores, the main thread's own work (the next batch, the
     // optimiser) weighs about as much as a worker's messages and weight copies.
     const shareSize = Math.ceil(labels.length / replicas);
-    const weights = await readAllWeights(this.model);
     const remote = this.threads.slice(0, replicas - 1).map(async (thread, i): Promise<Share> => {
       const from = i * shareSize;
       const to = Math.min(labels.length, from + shareSize);
       const reply = await thread.exchange({
         type: 'step',
-        weights,
+        weights: this.weights,
         inputs: inputs.slice(from * PIXELS, to * PIXELS),
         labels: labels.slice(from, to),
         dropoutSeed: Math.floor(this.random() * 2 ** 31),
@@ -116,34 +126,26 @@ export class ParallelStepper implements Stepper {
     });
     const ownFrom = (replicas - 1) * shareSize;
     const own = await computeGradients(this.model, inputs.subarray(ownFrom * PIXELS), labels.subarray(ownFrom));
+    // The main model's forward pass moved its running statistics: read them back.
+    const ownStatistics = readWeightsSync(this.statistics);
     meanwhile?.();
     const shares: Share[] = [...(await Promise.all(remote)), { ...own, weights: null }];
 
     const total = shares.reduce((n, share) => n + share.count, 0);
-    const combined = new Float32Array(own.gradients.length);
-    for (const share of shares) {
-      const weight = share.count / total;
-      for (let i = 0; i < combined.length; i++) combined[i] = (combined[i] as number) + (share.gradients[i] as number) * weight;
-    }
-    const named: Record<string, tf.Tensor> = {};
-    let offset = 0;
-    for (const variable of this.variables) {
-      named[variable.name] = tf.tensor(combined.subarray(offset, offset + variable.size), variable.shape);
-      offset += variable.size;
-    }
-    this.optimizer.applyGradients(named);
-    tf.dispose(Object.values(named));
-
-    const after = await readAllWeights(this.model);
+    this.optimizer.step(
+      this.weights.subarray(0, this.trainableSize),
+      shares.map((share) => share.gradients),
+      shares.map((share) => share.count / total),
+      lr,
+    );
     const others = shares.flatMap((share) => (share.weights ? [share.weights] : []));
-    for (const [start, length] of this.statistics) {
-      for (let i = start; i < start + length; i++) {
-        let sum = after[i] as number;
-        for (const other of others) sum += other[i] as number;
-        after[i] = sum / (others.length + 1);
-      }
+    const start = this.trainableSize;
+    for (let i = 0; i < ownStatistics.length; i++) {
+      let sum = ownStatistics[i] as number;
+      for (const other of others) sum += other[start + i] as number;
+      this.weights[start + i] = sum / (others.length + 1);
     }
-    writeAllWeights(this.model, after);
+    writeAllWeights(this.model, this.weights);
     return {
       loss: shares.reduce((sum, share) => sum + share.loss * share.count, 0) / total,
       correct: shares.reduce((sum, share) => sum + share.correct, 0),
@@ -153,4 +155,8 @@ export class ParallelStepper implements Stepper {
   async close(): Promise<void> {
     await Promise.all(this.threads.map((t) => t.stop()));
   }
+}
+
+function sizeOf(weight: tf.LayerVariable): number {
+  return weight.shape.reduce<number>((a, b) => a * (b ?? 1), 1);
 }
