@@ -1,3 +1,5 @@
+import { madd } from './madd';
+
 // The filter gradient of an NHWC convolution (dilation 1):
 //   dW[kh, kw, ci, co] = Σ_{n, oh, ow} x[n, oh·sh + kh − pt, ow·sw + kw − pl, ci] · dy[n, oh, ow, co]
 // For each filter tap and input channel, four output channels at a time accumulate in
@@ -24,10 +26,10 @@ function floorDiv(a: i32, b: i32): i32 {
     let dq = dp;
     for (let c = 0; c < cols; c++) {
       const xv = v128.load32_splat(xq);
-      a0 = f32x4.add(a0, f32x4.mul(xv, v128.load(dq)));
-      a1 = f32x4.add(a1, f32x4.mul(xv, v128.load(dq, 16)));
-      a2 = f32x4.add(a2, f32x4.mul(xv, v128.load(dq, 32)));
-      a3 = f32x4.add(a3, f32x4.mul(xv, v128.load(dq, 48)));
+      a0 = madd(xv, v128.load(dq), a0);
+      a1 = madd(xv, v128.load(dq, 16), a1);
+      a2 = madd(xv, v128.load(dq, 32), a2);
+      a3 = madd(xv, v128.load(dq, 48), a3);
       xq += xStep;
       dq += dStep;
     }
@@ -59,16 +61,16 @@ function floorDiv(a: i32, b: i32): i32 {
       const xb = v128.load32_splat(xq, 4);
       const d0 = v128.load(dq);
       const d1 = v128.load(dq, 16);
-      a0 = f32x4.add(a0, f32x4.mul(xa, d0));
-      b0 = f32x4.add(b0, f32x4.mul(xb, d0));
-      a1 = f32x4.add(a1, f32x4.mul(xa, d1));
-      b1 = f32x4.add(b1, f32x4.mul(xb, d1));
+      a0 = madd(xa, d0, a0);
+      b0 = madd(xb, d0, b0);
+      a1 = madd(xa, d1, a1);
+      b1 = madd(xb, d1, b1);
       const d2 = v128.load(dq, 32);
       const d3 = v128.load(dq, 48);
-      a2 = f32x4.add(a2, f32x4.mul(xa, d2));
-      b2 = f32x4.add(b2, f32x4.mul(xb, d2));
-      a3 = f32x4.add(a3, f32x4.mul(xa, d3));
-      b3 = f32x4.add(b3, f32x4.mul(xb, d3));
+      a2 = madd(xa, d2, a2);
+      b2 = madd(xb, d2, b2);
+      a3 = madd(xa, d3, a3);
+      b3 = madd(xb, d3, b3);
       xq += xStep;
       dq += dStep;
     }
@@ -95,8 +97,8 @@ function floorDiv(a: i32, b: i32): i32 {
     let dq = dp;
     for (let c = 0; c < cols; c++) {
       const xv = v128.load32_splat(xq);
-      a0 = f32x4.add(a0, f32x4.mul(xv, v128.load(dq)));
-      a1 = f32x4.add(a1, f32x4.mul(xv, v128.load(dq, 16)));
+      a0 = madd(xv, v128.load(dq), a0);
+      a1 = madd(xv, v128.load(dq, 16), a1);
       xq += xStep;
       dq += dStep;
     }
@@ -115,7 +117,7 @@ function floorDiv(a: i32, b: i32): i32 {
     let xq = xp;
     let dq = dp;
     for (let c = 0; c < cols; c++) {
-      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(xq), v128.load(dq)));
+      a0 = madd(v128.load32_splat(xq), v128.load(dq), a0);
       xq += xStep;
       dq += dStep;
     }

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { GradSheetError } from '@gradsheet/shared';
 import { registerWasmTrainingKernels } from '../kernels/register.js';
-import { simdKernels } from '../simd/simd-kernels.js';
+import { kernelVariant, simdKernels } from '../simd/simd-kernels.js';
 
 export type BackendChoice = 'auto' | 'wasm' | 'node' | 'webgpu';
 
@@ -67,7 +67,7 @@ async function useWasm(): Promise<SelectedBackend> {
   const threads = getThreadsCount();
   return {
     name: 'wasm',
-    detail: `wasm (tfjs ${tf.version_core}, ${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`,
+    detail: `wasm (tfjs ${tf.version_core}, ${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}; GradSheet's kernels ${kernelVariant() === 'relaxed' ? 'relaxed SIMD' : 'SIMD'})`,
   };
 }
 

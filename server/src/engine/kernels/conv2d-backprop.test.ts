@@ -2,6 +2,7 @@ import { backend_util } from '@tensorflow/tfjs';
 import type { NamedAttrMap } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kernelOnBoth, relativeError, seededRandom, startWasm } from '../../../test/kernel-testing.js';
+import { availableKernelVariants, useKernelVariant } from '../simd/simd-kernels.js';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
 
@@ -45,8 +46,11 @@ async function checkBackprop(c: ConvCase, seed: number): Promise<{ filter: numbe
   return { filter: relativeError(dW.wasm, dW.cpu), input: relativeError(dX.wasm, dX.cpu) };
 }
 
-describe('Conv2DBackpropFilter and Conv2DBackpropInput on wasm match the cpu backend', () => {
-  beforeAll(startWasm);
+describe.each(availableKernelVariants())('Conv2DBackpropFilter and Conv2DBackpropInput on wasm (%s kernels) match the cpu backend', (variant) => {
+  beforeAll(async () => {
+    await startWasm();
+    useKernelVariant(variant);
+  });
   const samePadding = convCases(1, 40, () => 'same');
   const validPadding = convCases(2, 40, () => 'valid');
   const explicitRandom = seededRandom(3);

@@ -1,11 +1,19 @@
 /// <reference path="./webassembly.d.ts" />
 /**
- * GradSheet's own SIMD kernels (AssemblyScript in `server/assembly`, compiled to
- * `server/dist/wasm/gradsheet-kernels.wasm` by the build). One instance per wasm
- * backend, sharing that backend's memory, so the kernels read and write tensors where
- * tfjs keeps them: a tensor's address is its offset on the heap, and no data is copied.
+ * GradSheet's own SIMD kernels (AssemblyScript in `server/assembly`, compiled by the
+ * build). One instance per wasm backend, sharing that backend's memory, so the kernels
+ * read and write tensors where tfjs keeps them: a tensor's address is its offset on
+ * the heap, and no data is copied.
+ *
+ * The build makes two modules of the same source: `gradsheet-kernels.wasm` (WebAssembly
+ * SIMD) and `gradsheet-kernels-relaxed.wasm`, whose multiply-adds use relaxed SIMD's
+ * fused multiply-add (one instruction, one rounding, on CPUs with FMA). Node 22 and
+ * later run relaxed SIMD as standard; Node 20 has it behind V8's
+ * --experimental-wasm-relaxed-simd, which is switched on here when Node 20 validates
+ * the relaxed module with it. GRADSHEET_WASM_SIMD=plain keeps the plain module.
  */
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import type { TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { assertState, GradSheetError } from '@gradsheet/shared';
@@ -29,9 +37,14 @@ interface EmscriptenHeap {
 }
 
 export const KERNELS_WASM = new URL('../../../dist/wasm/gradsheet-kernels.wasm', import.meta.url);
+export const RELAXED_KERNELS_WASM = new URL('../../../dist/wasm/gradsheet-kernels-relaxed.wasm', import.meta.url);
 
-let compiled: WebAssembly.Module | null = null;
-const instances = new WeakMap<BackendWasm, SimdExports>();
+/** Which of the two modules runs: 'relaxed' (fused multiply-add) or 'simd'. */
+export type KernelVariant = 'relaxed' | 'simd';
+
+const compiled = new Map<KernelVariant, WebAssembly.Module>();
+let instances = new WeakMap<BackendWasm, SimdExports>();
+let chosen: KernelVariant | null = null;
 
 /** Compiles the kernels' module from `file`; a missing file says how to build it. */
 export function compileKernels(file: URL = KERNELS_WASM): WebAssembly.Module {
@@ -44,9 +57,52 @@ export function compileKernels(file: URL = KERNELS_WASM): WebAssembly.Module {
   return new WebAssembly.Module(bytes);
 }
 
-function compile(): WebAssembly.Module {
-  compiled ??= compileKernels();
-  return compiled;
+function compile(variant: KernelVariant): WebAssembly.Module {
+  let module = compiled.get(variant);
+  if (!module) {
+    module = compileKernels(variant === 'relaxed' ? RELAXED_KERNELS_WASM : KERNELS_WASM);
+    compiled.set(variant, module);
+  }
+  return module;
+}
+
+/** The variants this Node can run, the plain one always; relaxed first where it can. */
+export function availableKernelVariants(): KernelVariant[] {
+  return relaxedSimdRuns() ? ['relaxed', 'simd'] : ['simd'];
+}
+
+/** The variant the kernels use: relaxed where Node runs it, unless GRADSHEET_WASM_SIMD=plain. */
+export function kernelVariant(): KernelVariant {
+  chosen ??= process.env['GRADSHEET_WASM_SIMD'] === 'plain' ? 'simd' : (availableKernelVariants()[0] as KernelVariant);
+  return chosen;
+}
+
+/** Switches every backend's kernels to `variant` from their next use (the tests run both). */
+export function useKernelVariant(variant: KernelVariant): void {
+  if (variant === 'relaxed' && !relaxedSimdRuns()) throw new GradSheetError('BACKEND_UNAVAILABLE', 'This Node cannot run relaxed SIMD.');
+  chosen = variant;
+  instances = new WeakMap();
+}
+
+let relaxed: boolean | null = null;
+
+function relaxedSimdRuns(): boolean {
+  if (relaxed !== null) return relaxed;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(RELAXED_KERNELS_WASM);
+  } catch {
+    relaxed = false;
+    return relaxed;
+  }
+  let runs = WebAssembly.validate(bytes);
+  if (!runs && /^v20\./.test(process.version)) {
+    // Node 20's V8 has relaxed SIMD complete but behind a flag; it only affects which modules validate.
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+    runs = WebAssembly.validate(bytes);
+  }
+  relaxed = runs;
+  return runs;
 }
 
 /** The kernels bound to this backend's heap, instantiated on first use. */
@@ -55,7 +111,7 @@ export function simdKernels(backend: BackendWasm): SimdExports {
   if (!kernels) {
     const memory = memoryOf(backend);
     try {
-      kernels = new WebAssembly.Instance(compile(), { env: { memory, abort } }).exports as unknown as SimdExports;
+      kernels = new WebAssembly.Instance(compile(kernelVariant()), { env: { memory, abort } }).exports as unknown as SimdExports;
     } catch (error) {
       // A shared (threaded) heap cannot be imported as the plain memory the module declares.
       throw new GradSheetError('BACKEND_UNAVAILABLE', `GradSheet's wasm kernels cannot use this wasm backend's memory: ${error instanceof Error ? error.message : String(error)}`);
