@@ -48,7 +48,7 @@ describe('gradsheet manifest', () => {
     // The same address gives the same id (a new manifest replaces the old one); this machine's gives the template's.
     expect(idOf(await manifest('https://gradsheet.school.example:3443/', 'again.xml'))).toBe(idOf(text));
     expect(idOf(await manifest('https://10.0.0.5', 'ip.xml'))).not.toBe(idOf(text));
-    expect(await manifest('https://localhost:3000', 'local.xml')).toBe(template.replace(/Sideloading is described in the README\./, 'Written by "gradsheet manifest" for this address.'));
+    expect(await manifest('https://localhost:3000', 'local.xml')).toBe(template.replace(/Sideloading is described in docs\/add-in\.md\./, 'Written by "gradsheet manifest" for this address.'));
   });
 
   it.skipIf(!existsSync(SCHEMA))('writes manifests that Microsoft’s schemas validate (xmllint)', async () => {

@@ -2,7 +2,7 @@ import { GradSheetError, type GradSheetErrorCode } from '@gradsheet/shared';
 
 /** What the pane says when Excel lacks the API GradSheet needs. */
 export const EXCEL_TOO_OLD =
-  'This version of Excel is too old for GradSheet: it needs the Excel JavaScript API 1.7 (Excel 2019 or later, Microsoft 365, or Excel on the web). Update Excel, or open this page in a browser to preview and download the workbook.';
+  'This version of Excel is too old for GradSheet: it needs the Excel JavaScript API 1.7 (Microsoft 365 or Office 2021 and later, Excel on the web, or Excel for Mac 16.x). Update Excel, or open this page in a browser to preview and download the workbook.';
 
 const list = (items: readonly string[]) => items.map((item) => `“${item}”`).join(', ');
 const strings = (value: unknown): readonly string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);

@@ -51,7 +51,7 @@ export function manifestFor(template: string, origin: string): string {
     .replaceAll(TEMPLATE_ORIGIN, origin)
     .replace(TEMPLATE_ID, `<Id>${addinId(origin, templateId)}</Id>`)
     // No "--" may appear inside an XML comment, so the command is named without its flag.
-    .replace(/Sideloading is described in the README\./, 'Written by "gradsheet manifest" for this address.');
+    .replace(/Sideloading is described in docs\/add-in\.md\./, 'Written by "gradsheet manifest" for this address.');
   assertState(origin === TEMPLATE_ORIGIN || !manifest.includes('localhost:3000'), 'every URL of the manifest is moved');
   return manifest;
 }
