@@ -26,9 +26,15 @@ describe('gradsheet summary', () => {
     expect(lines.at(-1)).toBe('Total params: 19,698');
   });
 
+  it('prints the default model when no model is named', async () => {
+    const result = await gradsheet(['summary']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('Total params: 7,774');
+  });
+
   it.each([
     ['an unknown id', ['--model', 'lenet-5'], /unknown model "lenet-5"; known models: .*seed-19698/],
-    ['a missing --model', [], /required option '--model <id>' not specified/],
+    ['a missing file', ['--model-file', 'no-such-design.json'], /model file "no-such-design.json" does not exist/],
   ])('rejects %s with one line and exit status 2', async (_what, args, message) => {
     const result = await gradsheet(['summary', ...args]);
     expect(result.code).toBe(2);
