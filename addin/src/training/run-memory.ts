@@ -3,6 +3,8 @@
  * own settings inside Excel (so the run stays with its document), in localStorage
  * in a plain browser.
  */
+import { GradSheetError } from '@gradsheet/shared';
+
 export interface FollowedRun {
   readonly runId: string;
 }
@@ -29,7 +31,7 @@ function parse(value: unknown): FollowedRun | null {
 export function documentSettingsMemory(settings: Office.Settings): RunMemory {
   const persist = () =>
     new Promise<void>((resolve, reject) =>
-      settings.saveAsync((result) => (String(result.status) === 'succeeded' ? resolve() : reject(new Error(result.error?.message ?? 'could not save the workbook settings')))),
+      settings.saveAsync((result) => (String(result.status) === 'succeeded' ? resolve() : reject(new GradSheetError('INTERNAL', result.error?.message ?? 'could not save the workbook settings')))),
     );
   return {
     load: () => parse(settings.get(KEY)),

@@ -1,4 +1,4 @@
-import { errorCodeOf, RUN_EVENTS, type RunDoneEvent, type RunEpochEvent, type RunProgressEvent, type RunStateEvent } from '@gradsheet/shared';
+import { errorCodeOf, GradSheetError, RUN_EVENTS, type RunDoneEvent, type RunEpochEvent, type RunProgressEvent, type RunStateEvent } from '@gradsheet/shared';
 import { service } from '../service/client.js';
 
 export interface RunStreamHandlers {
@@ -101,7 +101,8 @@ export function openRunStream(url: string, handlers: RunStreamHandlers): RunStre
     while (!closed) {
       try {
         const response = await service.events(url, lastEventId, abort.signal);
-        if (!response.body) throw new TypeError('the event stream has no body');
+        // A stream the browser cannot read: unreachable, as far as the pane can tell, so it reconnects.
+        if (!response.body) throw new GradSheetError('SERVICE_UNREACHABLE', 'the event stream has no body');
         await readEvents(response.body, { event: (e) => !closed && dispatch(e), id: (id) => (lastEventId = id), retry: (ms) => (retryMs = ms) });
       } catch (error) {
         if (closed) return;

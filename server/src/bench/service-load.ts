@@ -19,7 +19,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { CreateRunRequest, RunListResponse, RunView } from '@gradsheet/shared';
+import { GradSheetError, type CreateRunRequest, type RunListResponse, type RunView } from '@gradsheet/shared';
 import { addAccounts } from '../service/accounts/account-file.js';
 
 const { values } = parseArgs({
@@ -140,7 +140,7 @@ async function main(): Promise<void> {
         const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
         if (match) resolve(match[1] as string);
       });
-      server.once('exit', (code) => reject(new Error(`gradsheet serve exited with ${code}`)));
+      server.once('exit', (code) => reject(new GradSheetError('INTERNAL', `gradsheet serve exited with ${code}`)));
     });
 
     // Health, one request after another, from before the first run until the last stream ends.
