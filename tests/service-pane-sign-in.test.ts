@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hasChromium, launchChromium, OFFICE_JS, screenshot, type Browser } from './support/browser.js';
 import { gradsheet } from './support/cli.js';
 import { buildPane, officeStubScript } from './support/pane-build.js';
@@ -131,8 +131,10 @@ describe.skipIf(!hasChromium)('the task pane signed in to a class’s service', 
     await page.waitForSelector('#account:not([hidden])');
     expect(await page.isVisible('#sign-in')).toBe(false);
 
+    const [token] = Object.values(await storedTokens(page));
     expect((await gradsheet(['users', 'remove', 'ada', '--data-dir', dataDir])).code).toBe(0);
-    await new Promise((done) => setTimeout(done, 600));
+    // The service looks at its accounts a few times a second: wait until it refuses the token, however slow the machine.
+    await vi.waitFor(async () => expect((await fetch(`${service.url}/api/session`, { headers: { authorization: `Bearer ${String(token)}` } })).status).toBe(401), { timeout: 10_000, interval: 50 });
     await page.selectOption('#model', 'seed-11154');
     await page.waitForSelector('#sign-in:not([hidden])');
     expect(await page.textContent('#sign-in-reason')).toMatch(/did not accept that token: it may be mistyped, or your teacher may have revoked it/);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { EpochMetrics } from '@gradsheet/shared';
 import { contiguousEpochs, EpochBuffer, type RetryPolicy } from './epoch-buffer.js';
 
@@ -58,8 +58,7 @@ describe('EpochBuffer', () => {
     const buffer = new EpochBuffer(async (rows) => void written.push(...rows.map((r) => r.epoch)), () => {}, 5);
     buffer.push(epoch(1));
     buffer.push(epoch(2));
-    await new Promise((done) => setTimeout(done, 50));
-    expect(written).toEqual([1, 2]);
+    await vi.waitFor(() => expect(written).toEqual([1, 2]), { timeout: 5_000, interval: 5 });
   });
 });
 

@@ -12,10 +12,10 @@ export const SERVICE_ERRORS = {
   GS_ERR_BAD_REQUEST: createError('GS_ERR_BAD_REQUEST', 'Bad request: %s', 400),
   GS_ERR_BAD_RUN_ID: createError('GS_ERR_BAD_RUN_ID', 'Run ids are lowercase UUIDs such as 0f8fad5b-d9cb-469f-a165-70867728950e; got "%s"', 400),
   GS_ERR_INVALID_MODEL: createError('GS_ERR_INVALID_MODEL', 'The model design cannot be built: %s', 400),
-  GS_ERR_UNAUTHORIZED: createError('GS_ERR_UNAUTHORIZED', 'This service needs the header "Authorization: Bearer <token>" with the token it was started with', 401),
+  GS_ERR_UNAUTHORIZED: createError('GS_ERR_UNAUTHORIZED', 'This service needs the header "Authorization: Bearer <token>" with your token (from the teacher, or the one the service was started with)', 401),
   GS_ERR_TOKEN_REFUSED: createError('GS_ERR_TOKEN_REFUSED', 'The token sent was not accepted: it is mistyped, or it was revoked', 401),
   GS_ERR_ORIGIN_REFUSED: createError('GS_ERR_ORIGIN_REFUSED', 'Requests from the web origin %s are not allowed', 403),
-  GS_ERR_HOST_REFUSED: createError('GS_ERR_HOST_REFUSED', 'Requests addressed to host "%s" are not allowed; use localhost or 127.0.0.1', 403),
+  GS_ERR_HOST_REFUSED: createError('GS_ERR_HOST_REFUSED', 'Requests addressed to host "%s" are not allowed; use the address the service was started for (localhost or 127.0.0.1 unless told otherwise)', 403),
   GS_ERR_NOT_FOUND: createError('GS_ERR_NOT_FOUND', 'There is no route %s %s', 404),
   GS_ERR_UNKNOWN_MODEL: createError('GS_ERR_UNKNOWN_MODEL', 'There is no model "%s"; known models: %s', 404),
   GS_ERR_UNKNOWN_RUN: createError('GS_ERR_UNKNOWN_RUN', 'There is no run %s', 404),
@@ -120,7 +120,10 @@ function answerOf(error: GradSheetError): FastifyError {
  * error the table does not know is a 500 whose answer names no detail (it may name a
  * server path); the error handler logs the thrown value in full.
  */
-export function toServiceError(thrown: unknown, request?: { params?: unknown; headers?: Record<string, unknown> }): FastifyError {
+export function toServiceError(
+  thrown: unknown,
+  request?: { params?: unknown; headers?: Record<string, unknown>; routeOptions?: { bodyLimit?: number } },
+): FastifyError {
   if (thrown instanceof GradSheetError) return answerOf(thrown);
   const error = (thrown ?? {}) as FrameworkError;
   if (typeof error.code === 'string' && error.code in SERVICE_ERRORS) return error as FastifyError;
@@ -131,7 +134,8 @@ export function toServiceError(thrown: unknown, request?: { params?: unknown; he
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new SERVICE_ERRORS.GS_ERR_BODY_TOO_LARGE(BODY_LIMIT);
+      // A route may take more than the service's default (a digit's grid does).
+      return new SERVICE_ERRORS.GS_ERR_BODY_TOO_LARGE(request?.routeOptions?.bodyLimit ?? BODY_LIMIT);
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new SERVICE_ERRORS.GS_ERR_INVALID_JSON('check its quotes, commas and brackets');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GradSheetError, getModel, type RunRecord } from '@gradsheet/shared';
 import { controlledTraining, type ControlledTraining } from '../../test/controlled-training.js';
 import { TINY_CONFIG, epochMetrics } from '../../test/service-app.js';
@@ -50,7 +50,8 @@ describe('RunManager with limits', () => {
     training = controlledTraining();
     ({ manager } = await RunManager.open(new RunStore(dataDir), undefined, limits, training.start));
   };
-  const settle = () => new Promise((done) => setTimeout(done, 30));
+  // The manager starts the next run once the last one's state is on disk: wait for what it does, never for a time.
+  const eventually = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
 
   beforeEach(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'gradsheet-manager-'));
@@ -66,8 +67,7 @@ describe('RunManager with limits', () => {
     for (const owner of ['ada', 'bob', 'cy']) for (let i = 0; i < 3; i++) (ids[owner] as string[]).push((await manager.create(TINY_CONFIG, spec, owner)).id);
     const started: string[] = [];
     for (let i = 0; i < 9; i++) {
-      await settle();
-      expect(training.running()).toHaveLength(1);
+      await eventually(() => expect(training.running()).toHaveLength(1));
       const job = training.running()[0];
       started.push(manager.ownerOf(job?.runId as string) as string);
       job?.finish();
@@ -80,8 +80,7 @@ describe('RunManager with limits', () => {
     await open({ concurrentRuns: 3 });
     const ada = [await manager.create(TINY_CONFIG, spec, 'ada'), await manager.create(TINY_CONFIG, spec, 'ada')];
     const bob = await manager.create(TINY_CONFIG, spec, 'bob');
-    await settle();
-    expect(training.running().map((j) => j.runId).sort()).toEqual([ada[0]?.id, bob.id].sort());
+    await eventually(() => expect(training.running().map((j) => j.runId).sort()).toEqual([ada[0]?.id, bob.id].sort()));
     expect(manager.counts()).toEqual({ queued: 1, running: 2 });
     (await training.job(ada[0]?.id as string)).finish();
     await training.job(ada[1]?.id as string);
@@ -90,8 +89,8 @@ describe('RunManager with limits', () => {
 
   it('refuses past a user’s share and past the whole queue with QUEUE_FULL and a time to wait; runs without an account have the whole queue only', async () => {
     await open({ maxQueuedPerUser: 1, maxQueued: 3 });
-    await manager.create(TINY_CONFIG, spec, 'ada');
-    await settle();
+    const first = await manager.create(TINY_CONFIG, spec, 'ada');
+    await training.job(first.id);
     // The first trains, the second waits: the third is past ada's share.
     await manager.create(TINY_CONFIG, spec, 'ada');
     const refusal = await manager.create(TINY_CONFIG, spec, 'ada').catch((error: unknown) => error);
@@ -130,7 +129,7 @@ describe('RunManager with limits', () => {
     await open({});
     const old = await manager.create(TINY_CONFIG, spec, 'ada');
     (await training.job(old.id)).finish();
-    await settle();
+    await eventually(() => expect(manager.list().find((r) => r.id === old.id)?.state).toBe('done'));
     const running = await manager.create(TINY_CONFIG, spec, 'ada');
     await training.job(running.id);
     const queued = await manager.create(TINY_CONFIG, spec, 'ada');

@@ -5,17 +5,16 @@ import { derivationSheet } from './derivation-sheet.js';
 import { runBackprop } from './engine.js';
 import { parameterNames, parametersSheet } from './parameters-sheet.js';
 import type { BackpropWorkbookOptions } from './parameters.js';
-import { parseBackpropWorkbookRequest } from '../requests/backprop-workbook.js';
 import { stepsSheet } from './steps-sheet.js';
 import { BACKPROP_STYLES } from './styles.js';
 
 /**
  * The whole backprop workbook as a plan: Parameters, Backprop (one row per step),
  * Derivation, LR Comparison and LR Runs. Every formula cell carries the float64
- * engine's result as its cached value.
+ * engine's result as its cached value. The options are checked where they come in
+ * (parseBackpropWorkbookRequest, at the CLI, the service and the pane), not again here.
  */
-export function buildBackpropWorkbookPlan(input: BackpropWorkbookOptions): WorkbookPlan {
-  const options = parseBackpropWorkbookRequest(input);
+export function buildBackpropWorkbookPlan(options: BackpropWorkbookOptions): WorkbookPlan {
   const records = runBackprop(options.initialWeights, options.inputs, options.targets, options.learningRate, options.steps);
   const runs = comparisonRuns(options);
   return validatePlan({

@@ -88,6 +88,11 @@ describe('POST /api/runs/:runId/predict', () => {
       `Run ${NO_WEIGHTS} has no final weights (weights-final.json): it is done, but its folder lost them; only a finished run can predict or be analysed`,
     );
     expectRefusal(await call('POST', '/api/runs/not-a-run/predict', { grid }), 400, 'GS_ERR_BAD_RUN_ID');
+    // The route takes more than the service's default body, and says its own limit.
+    const huge = { grid: rowsOf(new Array<number>(784).fill(0.123456789012345)), padding: 'x'.repeat(70 * 1024) };
+    expect(expectRefusal(await call('POST', `/api/runs/${TRAINED}/predict`, huge), 413, 'GS_ERR_BODY_TOO_LARGE').message).toBe(
+      'The body is larger than the limit of 65536 bytes',
+    );
   });
 });
 
