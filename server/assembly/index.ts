@@ -4,3 +4,4 @@ export { batchNormPeriod, channelAffine, channelSums } from './batch-norm';
 export { repackChannels } from './channels';
 export { conv2dFilterGrad } from './conv-filter-grad';
 export { maxPoolGrad } from './max-pool-grad';
+export { conv2dScatter, conv2dValid, packFilter, packTransposed, padInput } from './conv';

@@ -34,7 +34,7 @@ function dyShape(c: ConvCase): [number, number, number, number] {
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-async function checkBackprop(c: ConvCase, seed: number): Promise<{ filter: number; input: number }> {
+async function checkBackprop(c: ConvCase, seed: number): Promise<{ forward: number; filter: number; input: number }> {
   const random = seededRandom(seed);
   const dyDims = dyShape(c);
   const x = { values: random.normals(size(c.x)), shape: c.x };
@@ -43,10 +43,11 @@ async function checkBackprop(c: ConvCase, seed: number): Promise<{ filter: numbe
   const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC' } as unknown as NamedAttrMap;
   const dW = await kernelOnBoth('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: c.filter });
   const dX = await kernelOnBoth('Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: c.x });
-  return { filter: relativeError(dW.wasm, dW.cpu), input: relativeError(dX.wasm, dX.cpu) };
+  const y = await kernelOnBoth('Conv2D', { x, filter }, { ...attrs, dilations: [1, 1] } as unknown as NamedAttrMap);
+  return { forward: relativeError(y.wasm, y.cpu), filter: relativeError(dW.wasm, dW.cpu), input: relativeError(dX.wasm, dX.cpu) };
 }
 
-describe.each(availableKernelVariants())('Conv2DBackpropFilter and Conv2DBackpropInput on wasm (%s kernels) match the cpu backend', (variant) => {
+describe.each(availableKernelVariants())('Conv2D, Conv2DBackpropFilter and Conv2DBackpropInput on wasm (%s kernels) match the cpu backend', (variant) => {
   beforeAll(async () => {
     await startWasm();
     useKernelVariant(variant);
@@ -69,6 +70,7 @@ describe.each(availableKernelVariants())('Conv2DBackpropFilter and Conv2DBackpro
       for (const [i, c] of cases.entries()) {
         const errors = await checkBackprop(c, 100 + i);
         const label = JSON.stringify(c);
+        expect(errors.forward, `y ${label}`).toBeLessThanOrEqual(1e-5);
         expect(errors.filter, `dW ${label}`).toBeLessThanOrEqual(1e-5);
         expect(errors.input, `dx ${label}`).toBeLessThanOrEqual(1e-5);
       }
@@ -80,6 +82,7 @@ describe.each(availableKernelVariants())('Conv2DBackpropFilter and Conv2DBackpro
     { x: [8, 24, 24, 16], filter: [1, 1, 16, 8], strides: [1, 1], pad: 'same' },
   ] satisfies ConvCase[])('1×1 filters at stride 1 (a matrix product): %j', async (c) => {
     const errors = await checkBackprop(c, 11);
+    expect(errors.forward).toBeLessThanOrEqual(1e-5);
     expect(errors.filter).toBeLessThanOrEqual(1e-5);
     expect(errors.input).toBeLessThanOrEqual(1e-5);
   });
@@ -92,6 +95,7 @@ describe.each(availableKernelVariants())('Conv2DBackpropFilter and Conv2DBackpro
     { x: [2, 7, 9, 5], filter: [3, 3, 5, 15], strides: [1, 1], pad: 'same' },
   ] satisfies ConvCase[])('the models\' wider layers, 12 to 20 output channels (whole and padded vectors, paired and single input channels): %j', async (c) => {
     const errors = await checkBackprop(c, 13);
+    expect(errors.forward).toBeLessThanOrEqual(1e-5);
     expect(errors.filter).toBeLessThanOrEqual(1e-5);
     expect(errors.input).toBeLessThanOrEqual(1e-5);
   });
@@ -115,6 +119,7 @@ describe.each(availableKernelVariants())('Conv2DBackpropFilter and Conv2DBackpro
     for (const [i, c] of designCases.entries()) {
       const errors = await checkBackprop(c, 200 + i);
       const label = JSON.stringify(c);
+      expect(errors.forward, `y ${label}`).toBeLessThanOrEqual(1e-5);
       expect(errors.filter, `dW ${label}`).toBeLessThanOrEqual(1e-5);
       expect(errors.input, `dx ${label}`).toBeLessThanOrEqual(1e-5);
     }
@@ -131,6 +136,7 @@ describe.each(availableKernelVariants())('Conv2DBackpropFilter and Conv2DBackpro
     { x: [2, 28, 28, 3], filter: [11, 11, 3, 5], strides: [4, 4], pad: 5 },
   ] satisfies ConvCase[])('edge shapes of designs (a 1×1 map, a kernel covering the map, the largest kernels, stride above the kernel): %j', async (c) => {
     const errors = await checkBackprop(c, 17);
+    expect(errors.forward).toBeLessThanOrEqual(1e-5);
     expect(errors.filter).toBeLessThanOrEqual(1e-5);
     expect(errors.input).toBeLessThanOrEqual(1e-5);
   });
@@ -138,6 +144,7 @@ describe.each(availableKernelVariants())('Conv2DBackpropFilter and Conv2DBackpro
   it('covers stride 2 with leftover rows, where dW crops and dx pads', async () => {
     const c: ConvCase = { x: [2, 14, 13, 3], filter: [3, 3, 3, 4], strides: [2, 2], pad: 'valid' };
     const errors = await checkBackprop(c, 7);
+    expect(errors.forward).toBeLessThanOrEqual(1e-5);
     expect(errors.filter).toBeLessThanOrEqual(1e-5);
     expect(errors.input).toBeLessThanOrEqual(1e-5);
   });

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
-import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { conv2DBackpropInputConfig, conv2DConfig } from './conv2d.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { meanConfig, sumConfig } from './reduce.js';
@@ -15,6 +15,7 @@ import { rememberShippedKernel } from './wasm-scope.js';
 
 export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig, // missing
+  conv2DConfig, // filters packed anew each step, output channels in eights
   conv2DBackpropInputConfig, // slow
   maxPoolGradConfig, // wrong when a window is all ≤ 0
   tileConfig, // slow

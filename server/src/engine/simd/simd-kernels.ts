@@ -25,6 +25,11 @@ export interface SimdExports {
   channelAffine(out: number, u: number, v: number, mask: number, relu: boolean, count: number, channels: number, constants: number): void;
   maxPoolGrad(x: number, dy: number, dx: number, batch: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number, filterHeight: number, filterWidth: number, strideHeight: number, strideWidth: number, padTop: number, padLeft: number): void;
   repackChannels(from: number, fromStride: number, to: number, toStride: number, pixels: number, channels: number): void;
+  padInput(x: number, out: number, batch: number, h: number, w: number, c: number, outH: number, outW: number, top: number, left: number, dh: number, dw: number): void;
+  packFilter(w: number, out: number, taps: number, co: number, coP: number): void;
+  packTransposed(w: number, out: number, kH: number, kW: number, ci: number, co: number, ciP: number, flip: boolean): void;
+  conv2dValid(x: number, w: number, bias: number, y: number, batch: number, inH: number, inW: number, ci: number, outH: number, outW: number, co: number, coP: number, kH: number, kW: number, sH: number, sW: number): void;
+  conv2dScatter(dy: number, wT: number, dx: number, batch: number, inH: number, inW: number, ciP: number, outH: number, outW: number, co: number, kH: number, kW: number, sH: number, sW: number, padT: number, padL: number): void;
   conv2dFilterGrad(x: number, dy: number, dyChannels: number, dw: number, scratch: number, batch: number, inHeight: number, inWidth: number, inChannels: number, outHeight: number, outWidth: number, outChannels: number, filterHeight: number, filterWidth: number, strideHeight: number, strideWidth: number, padTop: number, padLeft: number): void;
 }
 
