@@ -1,187 +1,135 @@
 import { madd } from './madd';
 
-// The filter gradient of an NHWC convolution (dilation 1):
-//   dW[kh, kw, ci, co] = Σ_{n, oh, ow} x[n, oh·sh + kh − pt, ow·sw + kw − pl, ci] · dy[n, oh, ow, co]
-// For each filter tap and input channel, four output channels at a time accumulate in
-// registers over one image's positions; images add into a float32 scratch table
-// [kh, kw, ci, co padded to a multiple of 4], so each sum is a sum of per-image sums.
+// The filter gradient of an NHWC convolution (dilation 1), on an input already padded
+// so that every window is in range (padInput):
+//   dW[kh, kw, ci, co] = Σ_{n, oh, ow} x[n, oh·sh + kh, ow·sw + kw, ci] · dy[n, oh, ow, co]
+// For a filter row kh, the taps (kw, ci) of a window are one contiguous run of kw·ci
+// floats, so up to four neighbouring taps are broadcasts at fixed offsets. Four taps ×
+// eight output channels accumulate in registers: eight independent multiply-add
+// chains, enough to hide their latency. The positions are taken a band of rows at a
+// time (about 64 positions), so that a band's x and dy stay in the L1 cache while
+// every tap and channel block passes over them; each band adds into a float32 table
+// [kh, kw, ci, co padded to a multiple of 4], so each sum is a sum of per-band sums.
 
-function ceilDiv(a: i32, b: i32): i32 {
-  return a >= 0 ? (a + b - 1) / b : -(-a / b);
-}
-
-function floorDiv(a: i32, b: i32): i32 {
-  return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-
-/** Sixteen output channels from one input channel, over rows × cols positions. */
+/**
+ * `taps` (1 to 4) neighbouring taps × `pairs` (1: eight output channels, 0: four) over
+ * rows × cols positions, added into acc (one tap's row of the table every accStep
+ * bytes). Called with constant taps and pairs, so each call compiles to its own loop.
+ */
 // @ts-ignore: decorator
-@inline function accumulate16(acc: usize, xp: usize, xStep: usize, xRowStep: usize, dp: usize, dStep: usize, dRowStep: usize, rows: i32, cols: i32): void {
-  let a0 = v128.load(acc);
-  let a1 = v128.load(acc, 16);
-  let a2 = v128.load(acc, 32);
-  let a3 = v128.load(acc, 48);
+@inline function accumulate(taps: i32, pairs: i32, acc: usize, accStep: usize, xp: usize, xStep: usize, xRowStep: usize, dp: usize, dStep: usize, dRowStep: usize, rows: i32, cols: i32): void {
+  let a0 = f32x4.splat(0);
+  let a1 = a0;
+  let b0 = a0;
+  let b1 = a0;
+  let c0 = a0;
+  let c1 = a0;
+  let e0 = a0;
+  let e1 = a0;
   for (let r = 0; r < rows; r++) {
     let xq = xp;
     let dq = dp;
     for (let c = 0; c < cols; c++) {
-      const xv = v128.load32_splat(xq);
-      a0 = madd(xv, v128.load(dq), a0);
-      a1 = madd(xv, v128.load(dq, 16), a1);
-      a2 = madd(xv, v128.load(dq, 32), a2);
-      a3 = madd(xv, v128.load(dq, 48), a3);
-      xq += xStep;
-      dq += dStep;
-    }
-    xp += xRowStep;
-    dp += dRowStep;
-  }
-  v128.store(acc, a0);
-  v128.store(acc, a1, 16);
-  v128.store(acc, a2, 32);
-  v128.store(acc, a3, 48);
-}
-
-/** Sixteen output channels from two neighbouring input channels, sharing each load of dy. */
-// @ts-ignore: decorator
-@inline function accumulate16Pair(acc: usize, accNext: usize, xp: usize, xStep: usize, xRowStep: usize, dp: usize, dStep: usize, dRowStep: usize, rows: i32, cols: i32): void {
-  let a0 = v128.load(acc);
-  let a1 = v128.load(acc, 16);
-  let a2 = v128.load(acc, 32);
-  let a3 = v128.load(acc, 48);
-  let b0 = v128.load(accNext);
-  let b1 = v128.load(accNext, 16);
-  let b2 = v128.load(accNext, 32);
-  let b3 = v128.load(accNext, 48);
-  for (let r = 0; r < rows; r++) {
-    let xq = xp;
-    let dq = dp;
-    for (let c = 0; c < cols; c++) {
-      const xa = v128.load32_splat(xq);
-      const xb = v128.load32_splat(xq, 4);
       const d0 = v128.load(dq);
-      const d1 = v128.load(dq, 16);
-      a0 = madd(xa, d0, a0);
-      b0 = madd(xb, d0, b0);
-      a1 = madd(xa, d1, a1);
-      b1 = madd(xb, d1, b1);
-      const d2 = v128.load(dq, 32);
-      const d3 = v128.load(dq, 48);
-      a2 = madd(xa, d2, a2);
-      b2 = madd(xb, d2, b2);
-      a3 = madd(xa, d3, a3);
-      b3 = madd(xb, d3, b3);
+      const d1 = pairs > 0 ? v128.load(dq, 16) : d0;
+      const x0 = v128.load32_splat(xq);
+      a0 = madd(x0, d0, a0);
+      if (pairs > 0) a1 = madd(x0, d1, a1);
+      if (taps > 1) {
+        const x1 = v128.load32_splat(xq, 4);
+        b0 = madd(x1, d0, b0);
+        if (pairs > 0) b1 = madd(x1, d1, b1);
+      }
+      if (taps > 2) {
+        const x2 = v128.load32_splat(xq, 8);
+        c0 = madd(x2, d0, c0);
+        if (pairs > 0) c1 = madd(x2, d1, c1);
+      }
+      if (taps > 3) {
+        const x3 = v128.load32_splat(xq, 12);
+        e0 = madd(x3, d0, e0);
+        if (pairs > 0) e1 = madd(x3, d1, e1);
+      }
       xq += xStep;
       dq += dStep;
     }
     xp += xRowStep;
     dp += dRowStep;
   }
-  v128.store(acc, a0);
-  v128.store(acc, a1, 16);
-  v128.store(acc, a2, 32);
-  v128.store(acc, a3, 48);
-  v128.store(accNext, b0);
-  v128.store(accNext, b1, 16);
-  v128.store(accNext, b2, 32);
-  v128.store(accNext, b3, 48);
+  v128.store(acc, f32x4.add(v128.load(acc), a0));
+  if (pairs > 0) v128.store(acc, f32x4.add(v128.load(acc, 16), a1), 16);
+  if (taps > 1) {
+    acc += accStep;
+    v128.store(acc, f32x4.add(v128.load(acc), b0));
+    if (pairs > 0) v128.store(acc, f32x4.add(v128.load(acc, 16), b1), 16);
+  }
+  if (taps > 2) {
+    acc += accStep;
+    v128.store(acc, f32x4.add(v128.load(acc), c0));
+    if (pairs > 0) v128.store(acc, f32x4.add(v128.load(acc, 16), c1), 16);
+  }
+  if (taps > 3) {
+    acc += accStep;
+    v128.store(acc, f32x4.add(v128.load(acc), e0));
+    if (pairs > 0) v128.store(acc, f32x4.add(v128.load(acc, 16), e1), 16);
+  }
 }
 
-/** Eight output channels from one input channel. */
+/** Every channel block of `taps` neighbouring taps. */
 // @ts-ignore: decorator
-@inline function accumulate8(acc: usize, xp: usize, xStep: usize, xRowStep: usize, dp: usize, dStep: usize, dRowStep: usize, rows: i32, cols: i32): void {
-  let a0 = v128.load(acc);
-  let a1 = v128.load(acc, 16);
-  for (let r = 0; r < rows; r++) {
-    let xq = xp;
-    let dq = dp;
-    for (let c = 0; c < cols; c++) {
-      const xv = v128.load32_splat(xq);
-      a0 = madd(xv, v128.load(dq), a0);
-      a1 = madd(xv, v128.load(dq, 16), a1);
-      xq += xStep;
-      dq += dStep;
-    }
-    xp += xRowStep;
-    dp += dRowStep;
+@inline function tapBlock(taps: i32, vectors: i32, acc: usize, accStep: usize, xp: usize, xStep: usize, xRowStep: usize, dp: usize, dStep: usize, dRowStep: usize, rows: i32, cols: i32): void {
+  let v = 0;
+  for (; v + 2 <= vectors; v += 2) {
+    accumulate(taps, 1, acc + (<usize>v << 4), accStep, xp, xStep, xRowStep, dp + (<usize>v << 4), dStep, dRowStep, rows, cols);
   }
-  v128.store(acc, a0);
-  v128.store(acc, a1, 16);
+  if (v < vectors) accumulate(taps, 0, acc + (<usize>v << 4), accStep, xp, xStep, xRowStep, dp + (<usize>v << 4), dStep, dRowStep, rows, cols);
 }
 
-/** Four output channels from one input channel. */
-// @ts-ignore: decorator
-@inline function accumulate4(acc: usize, xp: usize, xStep: usize, xRowStep: usize, dp: usize, dStep: usize, dRowStep: usize, rows: i32, cols: i32): void {
-  let a0 = v128.load(acc);
-  for (let r = 0; r < rows; r++) {
-    let xq = xp;
-    let dq = dp;
-    for (let c = 0; c < cols; c++) {
-      a0 = madd(v128.load32_splat(xq), v128.load(dq), a0);
-      xq += xStep;
-      dq += dStep;
-    }
-    xp += xRowStep;
-    dp += dRowStep;
-  }
-  v128.store(acc, a0);
-}
+/** Positions per band: enough to amortise adding the accumulators into the table. */
+const BAND_POSITIONS = 64;
 
 /**
  * dy's pixels are `dyChannels` floats apart, a multiple of 4 (see repackChannels), of
- * which the first `outChannels` are real. `scratch` holds kh·kw·ci·dyChannels floats.
+ * which the first `outChannels` are real. `x` is [batch, inHeight, inWidth, inChannels]
+ * with every window of the convolution inside it. `scratch` holds kh·kw·ci·dyChannels floats.
  */
 export function conv2dFilterGrad(
   x: usize, dy: usize, dyChannels: i32, dw: usize, scratch: usize,
   batch: i32, inHeight: i32, inWidth: i32, inChannels: i32,
   outHeight: i32, outWidth: i32, outChannels: i32,
-  filterHeight: i32, filterWidth: i32, strideHeight: i32, strideWidth: i32, padTop: i32, padLeft: i32,
+  filterHeight: i32, filterWidth: i32, strideHeight: i32, strideWidth: i32,
 ): void {
   const vectors = dyChannels >> 2;
-  const rowBytes = <usize>vectors << 4;
-  memory.fill(scratch, 0, <usize>(filterHeight * filterWidth * inChannels) * rowBytes);
+  const rowBytes = <usize>dyChannels << 2;
+  const run = filterWidth * inChannels;
+  memory.fill(scratch, 0, <usize>(filterHeight * run) * rowBytes);
   const xStep = <usize>(strideWidth * inChannels) << 2;
   const xRowStep = <usize>(strideHeight * inWidth * inChannels) << 2;
   const dStep = <usize>dyChannels << 2;
   const dRowStep = <usize>(outWidth * dyChannels) << 2;
+  const band = max<i32>(1, (BAND_POSITIONS + outWidth - 1) / outWidth);
+  const tail = run & 3;
   for (let n = 0; n < batch; n++) {
-    for (let kh = 0; kh < filterHeight; kh++) {
-      const ohFrom = max(0, ceilDiv(padTop - kh, strideHeight));
-      const ohTo = min(outHeight, floorDiv(inHeight - 1 + padTop - kh, strideHeight) + 1);
-      if (ohTo <= ohFrom) continue;
-      for (let kw = 0; kw < filterWidth; kw++) {
-        const owFrom = max(0, ceilDiv(padLeft - kw, strideWidth));
-        const owTo = min(outWidth, floorDiv(inWidth - 1 + padLeft - kw, strideWidth) + 1);
-        if (owTo <= owFrom) continue;
-        const rows = ohTo - ohFrom;
-        const cols = owTo - owFrom;
-        const ih = ohFrom * strideHeight + kh - padTop;
-        const iw = owFrom * strideWidth + kw - padLeft;
-        const xFirst = x + (<usize>(((n * inHeight + ih) * inWidth + iw) * inChannels) << 2);
-        const dFirst = dy + (<usize>(((n * outHeight + ohFrom) * outWidth + owFrom) * dyChannels) << 2);
-        let ci = 0;
-        if (vectors == 4) {
-          for (; ci + 2 <= inChannels; ci += 2) {
-            const acc = scratch + <usize>((kh * filterWidth + kw) * inChannels + ci) * rowBytes;
-            accumulate16Pair(acc, acc + rowBytes, xFirst + (<usize>ci << 2), xStep, xRowStep, dFirst, dStep, dRowStep, rows, cols);
-          }
+    for (let oh = 0; oh < outHeight; oh += band) {
+      const rows = min<i32>(band, outHeight - oh);
+      const dp = dy + (<usize>((n * outHeight + oh) * outWidth * dyChannels) << 2);
+      for (let kh = 0; kh < filterHeight; kh++) {
+        const xRow = x + (<usize>((n * inHeight + oh * strideHeight + kh) * inWidth * inChannels) << 2);
+        const accRow = scratch + <usize>(kh * run) * rowBytes;
+        let t = 0;
+        for (; t + 4 <= run; t += 4) {
+          tapBlock(4, vectors, accRow + <usize>t * rowBytes, rowBytes, xRow + (<usize>t << 2), xStep, xRowStep, dp, dStep, dRowStep, rows, outWidth);
         }
-        for (; ci < inChannels; ci++) {
-          const acc = scratch + <usize>((kh * filterWidth + kw) * inChannels + ci) * rowBytes;
-          const xp = xFirst + (<usize>ci << 2);
-          let v = 0;
-          for (; v + 4 <= vectors; v += 4) accumulate16(acc + (<usize>v << 4), xp, xStep, xRowStep, dFirst + (<usize>v << 4), dStep, dRowStep, rows, cols);
-          if (v + 2 <= vectors) {
-            accumulate8(acc + (<usize>v << 4), xp, xStep, xRowStep, dFirst + (<usize>v << 4), dStep, dRowStep, rows, cols);
-            v += 2;
-          }
-          if (v < vectors) accumulate4(acc + (<usize>v << 4), xp, xStep, xRowStep, dFirst + (<usize>v << 4), dStep, dRowStep, rows, cols);
-        }
+        const acc = accRow + <usize>t * rowBytes;
+        const xp = xRow + (<usize>t << 2);
+        if (tail == 3) tapBlock(3, vectors, acc, rowBytes, xp, xStep, xRowStep, dp, dStep, dRowStep, rows, outWidth);
+        else if (tail == 2) tapBlock(2, vectors, acc, rowBytes, xp, xStep, xRowStep, dp, dStep, dRowStep, rows, outWidth);
+        else if (tail == 1) tapBlock(1, vectors, acc, rowBytes, xp, xStep, xRowStep, dp, dStep, dRowStep, rows, outWidth);
       }
     }
   }
   // Copy the table out, dropping the padding channels.
-  const taps = filterHeight * filterWidth * inChannels;
+  const taps = filterHeight * run;
   for (let t = 0; t < taps; t++) {
     memory.copy(dw + (<usize>(t * outChannels) << 2), scratch + <usize>t * rowBytes, <usize>outChannels << 2);
   }

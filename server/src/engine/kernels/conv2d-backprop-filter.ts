@@ -3,14 +3,16 @@
  *
  *   dW[i,j,ci,co] = Σ_{n,p,q} x[n, p·s + i − pad, q·s + j − pad, ci] · dy[n,p,q,co]
  *
- * accumulated straight from x and dy where tfjs keeps them. Expressed as an XNNPACK
- * convolution instead, it needed two transposes and ran at a fraction of the speed
- * (its output, kh × kw, is too small to tile well).
+ * accumulated from dy where tfjs keeps it and x (a zero-padded copy where the
+ * convolution pads, so every window is in range). Expressed as an XNNPACK convolution
+ * instead, it needed two transposes and ran at a fraction of the speed (its output,
+ * kh × kw, is too small to tile well).
  */
 import { backend_util } from '@tensorflow/tfjs';
 import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { addressOf, simdKernels, withScratch } from '../simd/simd-kernels.js';
+import { paddedInput } from './padded-input.js';
 import { requireNhwc, WASM } from './wasm-scope.js';
 
 const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -30,26 +32,29 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const kernels = simdKernels(wasm);
   const dW = wasm.makeOutput([...filterShape], 'float32');
   const taps = info.filterHeight * info.filterWidth * info.inChannels;
+  const input = paddedInput(info);
   // The kernel reads dy in whole vectors of four channels: pad other counts with zeros.
   const dyChannels = Math.ceil(info.outChannels / 4) * 4;
   const pixels = info.batchSize * info.outHeight * info.outWidth;
-  const paddedBytes = dyChannels === info.outChannels ? 0 : pixels * dyChannels * 4;
-  withScratch(wasm, taps * dyChannels * 4 + paddedBytes, (scratch) => {
+  const repackedBytes = dyChannels === info.outChannels ? 0 : pixels * dyChannels * 4;
+  const tableBytes = taps * dyChannels * 4;
+  withScratch(wasm, tableBytes + repackedBytes + input.bytes, (scratch) => {
     let dyAddress = addressOf(wasm, dy);
-    if (paddedBytes > 0) {
-      const padded = scratch + taps * dyChannels * 4;
-      kernels.repackChannels(dyAddress, info.outChannels, padded, dyChannels, pixels, info.outChannels);
-      dyAddress = padded;
+    if (repackedBytes > 0) {
+      const repacked = scratch + tableBytes;
+      kernels.repackChannels(dyAddress, info.outChannels, repacked, dyChannels, pixels, info.outChannels);
+      dyAddress = repacked;
     }
+    const source = input.place(kernels, addressOf(wasm, x), scratch + tableBytes + repackedBytes);
     kernels.conv2dFilterGrad(
-      addressOf(wasm, x),
+      source,
       dyAddress,
       dyChannels,
       addressOf(wasm, dW),
       scratch,
       info.batchSize,
-      info.inHeight,
-      info.inWidth,
+      input.rows,
+      input.cols,
       info.inChannels,
       info.outHeight,
       info.outWidth,
@@ -58,8 +63,6 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
       info.filterWidth,
       info.strideHeight,
       info.strideWidth,
-      info.padInfo.top,
-      info.padInfo.left,
     );
   });
   return dW;

@@ -18,43 +18,30 @@ import { backend_util } from '@tensorflow/tfjs';
 import type { Conv2DAttrs, Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { addressOf, simdKernels, withScratch } from '../simd/simd-kernels.js';
+import { paddedInput } from './padded-input.js';
 import { requireNhwc, shippedKernel, WASM } from './wasm-scope.js';
 
 type ConvInfo = backend_util.Conv2DInfo;
 
 const vectorsOf = (channels: number) => Math.ceil(channels / 4) * 4;
 
-/** y = conv(x, filter) through a zero-padded copy of x when the convolution pads. */
+/** y = conv(x, filter), through a zero-padded copy of x when the convolution pads. */
 function convolve(wasm: BackendWasm, xAddress: number, info: ConvInfo, filterAddress: number, y: TensorInfo): void {
   const kernels = simdKernels(wasm);
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
-  const { top, left } = info.padInfo;
-  // The padded input covers every window: (out − 1)·stride + kernel rows and columns.
-  const paddedHeight = (outHeight - 1) * strideHeight + filterHeight;
-  const paddedWidth = (outWidth - 1) * strideWidth + filterWidth;
-  const pads = top > 0 || left > 0 || paddedHeight > inHeight || paddedWidth > inWidth;
+  const { batchSize, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const input = paddedInput(info);
   const coP = vectorsOf(outChannels);
   const packed = coP !== outChannels;
   const taps = filterHeight * filterWidth * inChannels;
-  const paddedBytes = pads ? batchSize * paddedHeight * paddedWidth * inChannels * 4 : 0;
   const filterBytes = packed ? taps * coP * 4 : 0;
-  withScratch(wasm, paddedBytes + filterBytes + 16, (scratch) => {
-    let input = xAddress;
-    let rows = inHeight;
-    let cols = inWidth;
-    if (pads) {
-      // Rows and columns past the padded size (a stride that skips the last input pixels) are left out.
-      kernels.padInput(xAddress, scratch, batchSize, inHeight, inWidth, inChannels, paddedHeight, paddedWidth, top, left, 1, 1);
-      input = scratch;
-      rows = paddedHeight;
-      cols = paddedWidth;
-    }
+  withScratch(wasm, input.bytes + filterBytes + 16, (scratch) => {
+    const source = input.place(kernels, xAddress, scratch);
     let filter = filterAddress;
     if (packed) {
-      filter = scratch + paddedBytes;
+      filter = scratch + input.bytes;
       kernels.packFilter(filterAddress, filter, taps, outChannels, coP);
     }
-    kernels.conv2dValid(input, filter, 0, addressOf(wasm, y), batchSize, rows, cols, inChannels, outHeight, outWidth, outChannels, coP, filterHeight, filterWidth, strideHeight, strideWidth);
+    kernels.conv2dValid(source, filter, 0, addressOf(wasm, y), batchSize, input.rows, input.cols, inChannels, outHeight, outWidth, outChannels, coP, filterHeight, filterWidth, strideHeight, strideWidth);
   });
 }
 

@@ -30,7 +30,7 @@ export interface SimdExports {
   packTransposed(w: number, out: number, kH: number, kW: number, ci: number, co: number, ciP: number, flip: boolean): void;
   conv2dValid(x: number, w: number, bias: number, y: number, batch: number, inH: number, inW: number, ci: number, outH: number, outW: number, co: number, coP: number, kH: number, kW: number, sH: number, sW: number): void;
   conv2dScatter(dy: number, wT: number, dx: number, batch: number, inH: number, inW: number, ciP: number, outH: number, outW: number, co: number, kH: number, kW: number, sH: number, sW: number, padT: number, padL: number): void;
-  conv2dFilterGrad(x: number, dy: number, dyChannels: number, dw: number, scratch: number, batch: number, inHeight: number, inWidth: number, inChannels: number, outHeight: number, outWidth: number, outChannels: number, filterHeight: number, filterWidth: number, strideHeight: number, strideWidth: number, padTop: number, padLeft: number): void;
+  conv2dFilterGrad(x: number, dy: number, dyChannels: number, dw: number, scratch: number, batch: number, inHeight: number, inWidth: number, inChannels: number, outHeight: number, outWidth: number, outChannels: number, filterHeight: number, filterWidth: number, strideHeight: number, strideWidth: number): void;
 }
 
 interface EmscriptenHeap {
