@@ -88,7 +88,7 @@ describe.skipIf(!hasChromium)('designing a model in the task pane', () => {
     expect([await field('epochs'), await field('batchSize'), await field('optimizer'), await field('trainLr'), await field('schedule')]).toEqual(
       [t.epochs, t.batchSize, t.optimizer, t.lr, t.schedule].map(String),
     );
-    expect(await page.textContent('#design-defaults')).toContain('15 epochs of SGD (momentum 0.9) at a learning rate of 0.05 on a OneCycle schedule, in batches of 128');
+    expect(await page.textContent('#design-defaults')).toContain('15 epochs of SGD (momentum 0.9) at a learning rate of 0.1 on a OneCycle schedule, in batches of 128');
     const sheet = (await workbookOf(page)).sheets.find((s) => s.name === DESIGNER_SHEET);
     expect(sheet?.protected).toBe(true);
     expect(sheet?.validations.length).toBeGreaterThan(0);

@@ -32,7 +32,7 @@ export interface DesignTraining {
   train(spec: ModelSpec): Promise<string>;
 }
 
-/** A design's defaults in words: "15 epochs of SGD (momentum 0.9) at a learning rate of 0.05 on a OneCycle schedule, in batches of 128". */
+/** A design's defaults in words: "15 epochs of SGD (momentum 0.9) at a learning rate of 0.1 on a OneCycle schedule, in batches of 128". */
 export function defaultsText(t: TrainingDefaults): string {
   const optimizer = t.optimizer === 'sgd' ? `SGD${t.momentum ? ` (momentum ${t.momentum})` : ''}` : 'Adam';
   const schedule = t.schedule === 'onecycle' ? 'a OneCycle schedule' : t.schedule === 'step' ? 'a step schedule' : 'a constant rate';

@@ -38,7 +38,7 @@ export const DESIGN_TRAINING_DEFAULTS: TrainingDefaults = {
   epochs: 15,
   batchSize: 128,
   optimizer: 'sgd',
-  lr: 0.05,
+  lr: 0.1,
   momentum: 0.9,
   schedule: 'onecycle',
   emaDecay: 0.999,
