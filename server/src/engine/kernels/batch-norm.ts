@@ -158,7 +158,7 @@ class WasmBatchNorm {
   sums(a: TensorInfo, b: TensorInfo, mask: TensorInfo | null, channels: number): { sumA: Float64Array; sumAB: Float64Array } {
     const period = this.kernels.batchNormPeriod(channels);
     const count = a.shape.reduce((p, q) => p * q, 1);
-    return withScratch(this.backend, 16 * channels + 32 * period, (scratch) => {
+    return withScratch(this.backend, 16 * channels + 40 * period, (scratch) => {
       const sumA = scratch;
       const sumAB = scratch + 8 * channels;
       const maskAddress = mask ? addressOf(this.backend, mask) : 0;
