@@ -102,7 +102,7 @@ describe('MaxPoolGrad on wasm matches the cpu backend', () => {
   });
 });
 
-describe('the shipped AvgPoolGrad on wasm is right, so it stays', () => {
+describe('AvgPoolGrad on wasm matches the cpu backend', () => {
   beforeAll(startWasm);
 
   it('40 random shapes, relative error ≤ 1e-5', async () => {
@@ -117,6 +117,16 @@ describe('the shipped AvgPoolGrad on wasm is right, so it stays', () => {
       const { wasm, cpu } = await avgPoolGradOnBoth(c, random.normals(c.x.reduce((a, b) => a * b, 1)), random.normals(pooledSize(c)));
       expect(relativeError(wasm, cpu), JSON.stringify(c)).toBeLessThanOrEqual(1e-5);
     }
+  });
+
+  it.each([
+    { x: [4, 6, 6, 64], filterSize: 2, strides: 2, pad: 'valid' },
+    { x: [3, 10, 10, 32], filterSize: 5, strides: 5, pad: 'valid' },
+    { x: [2, 9, 7, 12], filterSize: 3, strides: 2, pad: 'same' },
+  ] satisfies PoolCase[])('four channels at a time: %j', async (c) => {
+    const random = seededRandom(18);
+    const { wasm, cpu } = await avgPoolGradOnBoth(c, random.normals(c.x.reduce((a, b) => a * b, 1)), random.normals(pooledSize(c)));
+    expect(relativeError(wasm, cpu)).toBeLessThanOrEqual(1e-5);
   });
 
   it("the designs' pools, relative error ≤ 1e-5", async () => {

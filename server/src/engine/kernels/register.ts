@@ -5,6 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
+import { avgPoolGradConfig } from './avg-pool-grad.js';
+import { batchMatMulConfig } from './batch-mat-mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig, conv2DConfig } from './conv2d.js';
 import { identityConfig } from './identity.js';
@@ -18,6 +20,8 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   conv2DConfig, // filters packed anew each step, output channels in eights
   conv2DBackpropInputConfig, // slow
   maxPoolGradConfig, // wrong when a window is all ≤ 0
+  avgPoolGradConfig, // scalar
+  batchMatMulConfig, // scalar for transposed operands (Linear layers' gradients)
   tileConfig, // slow
   sumConfig, // float32 accumulation
   meanConfig, // float32 accumulation

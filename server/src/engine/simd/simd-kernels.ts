@@ -30,6 +30,9 @@ export interface SimdExports {
   packTransposed(w: number, out: number, kH: number, kW: number, ci: number, co: number, ciP: number, flip: boolean): void;
   conv2dValid(x: number, w: number, bias: number, y: number, batch: number, inH: number, inW: number, ci: number, outH: number, outW: number, co: number, coP: number, kH: number, kW: number, sH: number, sW: number): void;
   conv2dScatter(dy: number, wT: number, dx: number, batch: number, inH: number, inW: number, ciP: number, outH: number, outW: number, co: number, kH: number, kW: number, sH: number, sW: number, padT: number, padL: number): void;
+  packColumns(b: number, out: number, k: number, n: number, nP: number, bRow: number, bCol: number): void;
+  gemm(a: number, aRow: number, aCol: number, b: number, c: number, m: number, n: number, nP: number, k: number): void;
+  avgPoolGrad(dy: number, dx: number, batch: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number, filterHeight: number, filterWidth: number, strideHeight: number, strideWidth: number, padTop: number, padLeft: number, scale: number): void;
   conv2dFilterGrad(x: number, dy: number, dyChannels: number, dw: number, scratch: number, batch: number, inHeight: number, inWidth: number, inChannels: number, outHeight: number, outWidth: number, outChannels: number, filterHeight: number, filterWidth: number, strideHeight: number, strideWidth: number): void;
 }
 
