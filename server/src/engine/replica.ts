@@ -53,25 +53,16 @@ export async function computeGradients(model: tf.LayersModel, inputs: Float32Arr
 }
 
 /** All weights (trainable and BatchNorm statistics) as one array, in `model.weights` order. */
-export async function readAllWeights(model: tf.LayersModel): Promise<Float32Array> {
-  const parts = await Promise.all(model.weights.map((w) => w.read().data<'float32'>()));
-  const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    all.set(part, offset);
-    offset += part.length;
-  }
-  return all;
+export function readAllWeights(model: tf.LayersModel): Promise<Float32Array> {
+  return readWeights(model.weights);
 }
 
-/** All weights as one array, in `model.weights` order, read at once (the wasm and cpu backends hold them in memory). */
-export function readAllWeightsSync(model: tf.LayersModel): Float32Array {
-  return readWeightsSync(model.weights);
-}
-
-/** These weights' values, one after the other. */
-export function readWeightsSync(weights: readonly tf.LayerVariable[]): Float32Array {
-  const parts = weights.map((w) => w.read().dataSync<'float32'>());
+/**
+ * These weights' values, one after the other. Read asynchronously: the wasm and cpu
+ * backends answer at once, and a GPU backend (webgpu) cannot read synchronously at all.
+ */
+export async function readWeights(weights: readonly tf.LayerVariable[]): Promise<Float32Array> {
+  const parts = await Promise.all(weights.map((w) => w.read().data<'float32'>()));
   const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const part of parts) {

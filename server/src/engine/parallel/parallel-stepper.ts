@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { assertState, GradSheetError, type BackendChoice, type ModelSpec, type Random } from '@gradsheet/shared';
 import { flatOptimizer, type FlatOptimizer, type OptimizerOptions } from '../flat-optimizer.js';
-import { computeGradients, PIXELS, readAllWeightsSync, readWeightsSync, writeAllWeights } from '../replica.js';
+import { computeGradients, PIXELS, readAllWeights, readWeights, writeAllWeights } from '../replica.js';
 import type { FromReplica, ToReplica } from './messages.js';
 
 export interface StepResult {
@@ -82,6 +82,7 @@ export class ParallelStepper implements Stepper {
     options: OptimizerOptions,
     private readonly random: Random,
     private readonly threads: ReplicaThread[],
+    weights: Float32Array,
   ) {
     const trainable = model.trainableWeights;
     assertState(
@@ -90,7 +91,7 @@ export class ParallelStepper implements Stepper {
     );
     this.statistics = model.weights.slice(trainable.length);
     this.trainableSize = trainable.reduce((n, w) => n + sizeOf(w), 0);
-    this.weights = readAllWeightsSync(model);
+    this.weights = weights;
     this.optimizer = flatOptimizer(options, this.trainableSize);
   }
 
@@ -103,7 +104,7 @@ export class ParallelStepper implements Stepper {
       await Promise.all(threads.map((t) => t.stop()));
       throw error;
     }
-    return new ParallelStepper(model, options, random, threads);
+    return new ParallelStepper(model, options, random, threads, await readAllWeights(model));
   }
 
   async step(inputs: Float32Array, labels: Int32Array, lr: number, meanwhile?: () => void): Promise<StepResult> {
@@ -127,7 +128,7 @@ export class ParallelStepper implements Stepper {
     const ownFrom = (replicas - 1) * shareSize;
     const own = await computeGradients(this.model, inputs.subarray(ownFrom * PIXELS), labels.subarray(ownFrom));
     // The main model's forward pass moved its running statistics: read them back.
-    const ownStatistics = readWeightsSync(this.statistics);
+    const ownStatistics = await readWeights(this.statistics);
     meanwhile?.();
     const shares: Share[] = [...(await Promise.all(remote)), { ...own, weights: null }];
 
