@@ -7,3 +7,4 @@ export { maxPoolGrad } from './max-pool-grad';
 export { conv2dScatter, conv2dValid, packFilter, packTransposed, padInput } from './conv';
 export { gemm, packColumns } from './gemm';
 export { avgPoolGrad } from './avg-pool-grad';
+export { dropout } from './dropout';

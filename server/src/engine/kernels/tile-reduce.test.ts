@@ -48,6 +48,21 @@ describe('Sum and Mean on wasm match the cpu backend (float64 accumulation)', ()
     }
   });
 
+  it.each([
+    [[32, 24, 24, 17], [0, 1, 2]],
+    [[16, 10, 10, 64], [0, 1, 2]],
+    [[256, 30], [0]],
+    [[3, 2000], [1]],
+  ])("long reductions (a bias's gradient over a batch), in the SIMD kernels: %j over %j", async (shape, axes) => {
+    const random = seededRandom(9);
+    // A mean far from zero next to the spread: float32 running sums would drift.
+    const values = random.normals(shape.reduce((a, b) => a * b, 1)).map((v) => v + 30);
+    for (const reduce of [tf.sum, tf.mean]) {
+      const { wasm, cpu } = await onBoth(() => reduce(tf.tensor(values, shape), axes));
+      expect(relativeError(wasm, cpu)).toBeLessThanOrEqual(1e-6);
+    }
+  });
+
   it('keeps the output shape of keepDims', async () => {
     await startWasm();
     await tf.setBackend('wasm');
