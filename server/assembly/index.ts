@@ -8,3 +8,4 @@ export { conv2dScatter, conv2dValid, packFilter, packTransposed, padInput } from
 export { gemm, packColumns } from './gemm';
 export { avgPoolGrad } from './avg-pool-grad';
 export { dropout } from './dropout';
+export { relu, reluGrad } from './relu';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertState, inferShapes, type LayerSpec, type ModelSpec, type Random, type TensorShape } from '@gradsheet/shared';
 import { FusedBatchNorm } from './fused-batch-norm.js';
 import { PlainConv2D } from './plain-conv2d.js';
+import { ReluLayer } from './relu-layer.js';
 import { SeededDropout } from './seeded-dropout.js';
 
 /**
@@ -64,7 +65,7 @@ export function buildModel(spec: ModelSpec, random: Random): tf.Sequential {
         // Over the channels of a map (BatchNorm2d) or the features of a vector (BatchNorm1d): tfjs' last axis either way.
         return [new FusedBatchNorm({ relu: reluFollows })];
       case 'relu':
-        return [tf.layers.reLU()];
+        return [new ReluLayer()];
       case 'dropout':
         return [new SeededDropout(layer.rate, random)];
       case 'maxpool':

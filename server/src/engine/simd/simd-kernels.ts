@@ -33,6 +33,8 @@ export interface SimdExports {
   packColumns(b: number, out: number, k: number, n: number, nP: number, bRow: number, bCol: number): void;
   gemm(a: number, aRow: number, aCol: number, b: number, c: number, m: number, n: number, nP: number, k: number): void;
   avgPoolGrad(dy: number, dx: number, batch: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number, filterHeight: number, filterWidth: number, strideHeight: number, strideWidth: number, padTop: number, padLeft: number, scale: number): void;
+  relu(x: number, y: number, count: number): void;
+  reluGrad(dy: number, y: number, dx: number, count: number): void;
   dropout(x: number, out: number, count: number, seed: number, threshold: number, keep: number): void;
   conv2dFilterGrad(x: number, dy: number, dyChannels: number, dw: number, scratch: number, batch: number, inHeight: number, inWidth: number, inChannels: number, outHeight: number, outWidth: number, outChannels: number, filterHeight: number, filterWidth: number, strideHeight: number, strideWidth: number): void;
 }
