@@ -8,13 +8,15 @@ import { SeededDropout } from './seeded-dropout.js';
 /**
  * Builds the tfjs network of any valid ModelSpec, with the trainable parameters of
  * shared's summary. Specs speak PyTorch (NCHW, integer padding); tfjs layers run NHWC,
- * so padding becomes 'same' where that is exact (stride 1, half the kernel) and an
- * explicit zero-padding layer otherwise. Flatten therefore orders features by pixel,
+ * so padding becomes 'same' where that is exact (stride 1, half the kernel) and
+ * explicit zeros on each side otherwise. Flatten therefore orders features by pixel,
  * then channel, where PyTorch orders them by channel: the same features in another
  * order, and no weights are exchanged with PyTorch, so only the count must agree.
  * Weights start as PyTorch's do (uniform ±1/√fan_in), drawn from the run's seed.
  * Throws GradSheetError INVALID_MODEL, naming the layer, for a spec that cannot be built.
  */
+const PADDING_CONVOLUTIONS = new Set(['wasm', 'cpu']);
+
 export function buildModel(spec: ModelSpec, random: Random): tf.Sequential {
   const shapes = inferShapes(spec);
   const [channels, height, width] = spec.input;
@@ -28,6 +30,9 @@ export function buildModel(spec: ModelSpec, random: Random): tf.Sequential {
       bias: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: seed() }),
     };
   };
+  // GradSheet's convolutions (wasm) and the cpu backend's pad by themselves; on others a
+  // zero-padding layer goes first (it costs a copy forward and a slice back).
+  const padsItself = PADDING_CONVOLUTIONS.has(tf.getBackend());
   /** The rank of the tfjs tensor so far, batch included: 4 for maps, 2 once flat. */
   const rank = () => model.outputs[0]?.shape.length ?? 0;
 
@@ -54,12 +59,12 @@ export function buildModel(spec: ModelSpec, random: Random): tf.Sequential {
           filters: layer.filters,
           kernelSize: layer.kernel,
           strides: stride,
-          padding: same ? 'same' : 'valid',
+          padding: same ? 'same' : padding > 0 && padsItself ? padding : 'valid',
           useBias: layer.bias ?? true,
           kernelInitializer: init.kernel,
           biasInitializer: init.bias,
         });
-        return [...asMap(inputShape), ...(padding > 0 && !same ? [tf.layers.zeroPadding2d({ padding })] : []), conv];
+        return [...asMap(inputShape), ...(padding > 0 && !same && !padsItself ? [tf.layers.zeroPadding2d({ padding })] : []), conv];
       }
       case 'batchnorm':
         // Over the channels of a map (BatchNorm2d) or the features of a vector (BatchNorm1d): tfjs' last axis either way.

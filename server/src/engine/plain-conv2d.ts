@@ -8,7 +8,8 @@ export interface PlainConv2DOptions {
   readonly filters: number;
   readonly kernelSize: number;
   readonly strides: number;
-  readonly padding: 'same' | 'valid';
+  /** 'same', 'valid', or zeros on each side (PyTorch's numeric padding). */
+  readonly padding: 'same' | 'valid' | number;
   readonly useBias: boolean;
   readonly kernelInitializer: Initializer;
   readonly biasInitializer: Initializer;
@@ -44,8 +45,9 @@ export class PlainConv2D extends tf.layers.Layer {
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
     const [batch, height, width] = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const { kernelSize, strides, padding, filters } = this.options;
+    const pad = typeof padding === 'number' ? padding : 0;
     const side = (size: number | null | undefined) =>
-      size == null ? null : padding === 'same' ? Math.ceil(size / strides) : Math.floor((size - kernelSize) / strides) + 1;
+      size == null ? null : padding === 'same' ? Math.ceil(size / strides) : Math.floor((size + 2 * pad - kernelSize) / strides) + 1;
     return [batch ?? null, side(height), side(width), filters];
   }
 
