@@ -10,9 +10,11 @@
 // channels accumulate in registers: eight multiply-adds for two weight loads and four
 // broadcast loads.
 //
-// conv2dScatter is the input gradient of a strided convolution: each dy pixel adds
-// W·dy into the window it came from, so no zeros are multiplied (the zero-dilated dy
-// of the direct form is mostly zeros at stride 2 and more).
+// The input gradient is the same kernel, phase by phase: at stride s, the input pixels
+// whose row and column leave the same remainders (ph, pw) take their gradient from the
+// filter taps ≡ (ph, pw) mod s only, as a stride-1 convolution of dy with those taps;
+// conv2dValid writes each phase to every s-th pixel of dx. No zeros are multiplied (a
+// zero-dilated dy is mostly zeros at stride 2 and more).
 
 import { madd } from './madd';
 
@@ -51,18 +53,18 @@ export function packFilter(w: usize, out: usize, taps: i32, co: i32, coP: i32): 
 }
 
 /**
- * out[kh, kw, co, ci] = w[kh', kw', ci, co] with ci padded to ciP, where with `flip`
- * kh' = kH − 1 − kh and kw' = kW − 1 − kw (the filter that turns a convolution's
- * input gradient into a convolution of dy), and without it kh' = kh, kw' = kw.
+ * The filter of one phase of a convolution's input gradient, rotated and transposed:
+ * out[j, k, co, ci] = w[ph + sH·(mH − 1 − j), pw + sW·(mW − 1 − k), ci, co], with ci
+ * padded to ciP (zeros). At stride 1 (phase 0) it is the whole filter rotated by 180°.
  */
-export function packTransposed(w: usize, out: usize, kH: i32, kW: i32, ci: i32, co: i32, ciP: i32, flip: bool): void {
-  memory.fill(out, 0, <usize>kH * kW * co * ciP << 2);
-  for (let kh = 0; kh < kH; kh++) {
-    for (let kw = 0; kw < kW; kw++) {
-      const sh = flip ? kH - 1 - kh : kh;
-      const sw = flip ? kW - 1 - kw : kw;
-      const from = w + ((<usize>(sh * kW + sw) * ci * co) << 2);
-      const to = out + ((<usize>(kh * kW + kw) * co * ciP) << 2);
+export function packPhase(w: usize, out: usize, kW: i32, ci: i32, co: i32, ciP: i32, ph: i32, pw: i32, sH: i32, sW: i32, mH: i32, mW: i32): void {
+  memory.fill(out, 0, <usize>mH * mW * co * ciP << 2);
+  for (let j = 0; j < mH; j++) {
+    for (let k = 0; k < mW; k++) {
+      const kh = ph + sH * (mH - 1 - j);
+      const kw = pw + sW * (mW - 1 - k);
+      const from = w + ((<usize>(kh * kW + kw) * ci * co) << 2);
+      const to = out + ((<usize>(j * mW + k) * co * ciP) << 2);
       for (let c = 0; c < ci; c++) {
         for (let o = 0; o < co; o++) store<f32>(to + ((<usize>(o * ciP + c)) << 2), load<f32>(from + ((<usize>(c * co + o)) << 2)));
       }
@@ -92,12 +94,15 @@ export function packTransposed(w: usize, out: usize, kH: i32, kW: i32, ci: i32, 
  * y[p, co] = bias[co] + Σ_{kh, kw, ci} x[p's window at (kh, kw), ci] · w[kh, kw, ci, co]
  * for every output pixel p of a 'valid' convolution. `w` is [kH, kW, ci, coP] with coP
  * a multiple of 4 and zeros beyond co; `bias` is coP floats, or 0 for none.
+ * Output pixel (n, oh, ow) is written at pixel n·yImage + yBase + oh·yRow + ow·yCol of
+ * y (pixels co floats apart): a tensor of its own, or every s-th pixel of a larger one.
  */
 export function conv2dValid(
   x: usize, w: usize, bias: usize, y: usize,
   batch: i32, inH: i32, inW: i32, ci: i32,
   outH: i32, outW: i32, co: i32, coP: i32,
   kH: i32, kW: i32, sH: i32, sW: i32,
+  yImage: i32, yBase: i32, yRow: i32, yCol: i32,
 ): void {
   const pixels = batch * outH * outW;
   const run = kW * ci; // taps per filter row, contiguous in x and in w
@@ -119,6 +124,10 @@ export function conv2dValid(
     let b1 = b0;
     let b2 = b0;
     let b3 = b0;
+    const o0 = y + <usize>(n * yImage + yBase + oh * yRow + ow * yCol) * yPixel;
+    let o1 = o0;
+    let o2 = o0;
+    let o3 = o0;
     for (let k = 1; k < count; k++) {
       ow++;
       if (ow == outW) {
@@ -130,9 +139,17 @@ export function conv2dValid(
         }
       }
       const b = pixelBase(x, n, oh, ow, inH, inW, ci, sH, sW);
-      if (k == 1) b1 = b;
-      else if (k == 2) b2 = b;
-      else b3 = b;
+      const o = y + <usize>(n * yImage + yBase + oh * yRow + ow * yCol) * yPixel;
+      if (k == 1) {
+        b1 = b;
+        o1 = o;
+      } else if (k == 2) {
+        b2 = b;
+        o2 = o;
+      } else {
+        b3 = b;
+        o3 = o;
+      }
     }
     ow++;
     if (ow == outW) {
@@ -143,7 +160,6 @@ export function conv2dValid(
         n++;
       }
     }
-    const y0 = y + <usize>p * yPixel;
     let v = 0;
     for (; v + 2 <= vectors; v += 2) {
       let a0 = f32x4.splat(0);
@@ -191,20 +207,20 @@ export function conv2dValid(
         wk += wKhStep;
       }
       const lanes = v + 2 == vectors ? lastLanes : 4;
-      const out = y0 + (<usize>v << 4);
-      v128.store(out, a0);
-      storeLanes(out + 16, a1, lanes);
+      const at = <usize>v << 4;
+      v128.store(o0 + at, a0);
+      storeLanes(o0 + at + 16, a1, lanes);
       if (count > 1) {
-        v128.store(out + yPixel, c0);
-        storeLanes(out + yPixel + 16, c1, lanes);
+        v128.store(o1 + at, c0);
+        storeLanes(o1 + at + 16, c1, lanes);
       }
       if (count > 2) {
-        v128.store(out + 2 * yPixel, d0);
-        storeLanes(out + 2 * yPixel + 16, d1, lanes);
+        v128.store(o2 + at, d0);
+        storeLanes(o2 + at + 16, d1, lanes);
       }
       if (count > 3) {
-        v128.store(out + 3 * yPixel, e0);
-        storeLanes(out + 3 * yPixel + 16, e1, lanes);
+        v128.store(o3 + at, e0);
+        storeLanes(o3 + at + 16, e1, lanes);
       }
     }
     if (v < vectors) {
@@ -236,73 +252,12 @@ export function conv2dValid(
         rowOffset += rowBytes;
         wk += wKhStep;
       }
-      const out = y0 + (<usize>v << 4);
-      storeLanes(out, a0, lastLanes);
-      if (count > 1) storeLanes(out + yPixel, c0, lastLanes);
-      if (count > 2) storeLanes(out + 2 * yPixel, d0, lastLanes);
-      if (count > 3) storeLanes(out + 3 * yPixel, e0, lastLanes);
+      const at = <usize>v << 4;
+      storeLanes(o0 + at, a0, lastLanes);
+      if (count > 1) storeLanes(o1 + at, c0, lastLanes);
+      if (count > 2) storeLanes(o2 + at, d0, lastLanes);
+      if (count > 3) storeLanes(o3 + at, e0, lastLanes);
     }
     p += count;
-  }
-}
-
-/**
- * The input gradient of a convolution by scattering: for every dy pixel and filter tap
- * in range, dx[window pixel, :] += Σ_co dy[pixel, co] · wT[kh, kw, co, :]. `wT` is
- * [kH, kW, co, ciP] (packTransposed without flip); `dx` is a scratch [.., ciP] (pixels
- * ciP floats apart), zeroed here.
- */
-export function conv2dScatter(
-  dy: usize, wT: usize, dx: usize,
-  batch: i32, inH: i32, inW: i32, ciP: i32,
-  outH: i32, outW: i32, co: i32,
-  kH: i32, kW: i32, sH: i32, sW: i32, padT: i32, padL: i32,
-): void {
-  memory.fill(dx, 0, <usize>batch * inH * inW * ciP << 2);
-  const vectors = ciP >> 2;
-  const tapBytes = <usize>co * ciP << 2;
-  const coStep = <usize>ciP << 2;
-  let dp = dy;
-  for (let n = 0; n < batch; n++) {
-    for (let oh = 0; oh < outH; oh++) {
-      for (let ow = 0; ow < outW; ow++) {
-        for (let kh = 0; kh < kH; kh++) {
-          const ih = oh * sH + kh - padT;
-          if (ih < 0 || ih >= inH) continue;
-          for (let kw = 0; kw < kW; kw++) {
-            const iw = ow * sW + kw - padL;
-            if (iw < 0 || iw >= inW) continue;
-            const target = dx + ((<usize>((n * inH + ih) * inW + iw) * ciP) << 2);
-            const taps = wT + <usize>(kh * kW + kw) * tapBytes;
-            let v = 0;
-            for (; v + 2 <= vectors; v += 2) {
-              const at = target + (<usize>v << 4);
-              let a0 = v128.load(at);
-              let a1 = v128.load(at, 16);
-              let wp = taps + (<usize>v << 4);
-              for (let o = 0; o < co; o++) {
-                const d = v128.load32_splat(dp + (<usize>o << 2));
-                a0 = madd(d, v128.load(wp), a0);
-                a1 = madd(d, v128.load(wp, 16), a1);
-                wp += coStep;
-              }
-              v128.store(at, a0);
-              v128.store(at, a1, 16);
-            }
-            if (v < vectors) {
-              const at = target + (<usize>v << 4);
-              let a0 = v128.load(at);
-              let wp = taps + (<usize>v << 4);
-              for (let o = 0; o < co; o++) {
-                a0 = madd(v128.load32_splat(dp + (<usize>o << 2)), v128.load(wp), a0);
-                wp += coStep;
-              }
-              v128.store(at, a0);
-            }
-          }
-        }
-        dp += <usize>co << 2;
-      }
-    }
   }
 }

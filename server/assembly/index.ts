@@ -4,7 +4,7 @@ export { batchNormPeriod, channelAffine, channelSums } from './batch-norm';
 export { repackChannels } from './channels';
 export { conv2dFilterGrad } from './conv-filter-grad';
 export { maxPoolGrad } from './max-pool-grad';
-export { conv2dScatter, conv2dValid, packFilter, packTransposed, padInput } from './conv';
+export { conv2dValid, packFilter, packPhase, padInput } from './conv';
 export { gemm, packColumns } from './gemm';
 export { avgPoolGrad } from './avg-pool-grad';
 export { dropout } from './dropout';

@@ -10,14 +10,15 @@
  *
  * Input gradient: at stride 1 it is the same 'valid' convolution of dy, padded by
  * kernel − 1 − pad, with the filter rotated by 180° and its channel axes swapped. At
- * stride s > 1 each dy pixel adds W·dy into its window (conv2dScatter), where the
- * direct form (through XNNPACK, as before) convolved a zero-dilated dy, s² times the
- * work, after a pad and often a slice.
+ * stride s > 1 it is s² such convolutions, one per phase: the input pixels whose rows
+ * and columns leave the same remainders mod s, each from the filter taps of its
+ * phase, written to every s-th pixel. The direct form (through XNNPACK, as before)
+ * convolved a zero-dilated dy, s² times the work, after a pad and often a slice.
  */
 import { backend_util } from '@tensorflow/tfjs';
 import type { Conv2DAttrs, Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { addressOf, simdKernels, withScratch } from '../simd/simd-kernels.js';
+import { addressOf, heapBuffer, simdKernels, withScratch } from '../simd/simd-kernels.js';
 import { paddedInput } from './padded-input.js';
 import { requireNhwc, shippedKernel, WASM } from './wasm-scope.js';
 
@@ -41,7 +42,7 @@ function convolve(wasm: BackendWasm, xAddress: number, info: ConvInfo, filterAdd
       filter = scratch + input.bytes;
       kernels.packFilter(filterAddress, filter, taps, outChannels, coP);
     }
-    kernels.conv2dValid(source, filter, 0, addressOf(wasm, y), batchSize, input.rows, input.cols, inChannels, outHeight, outWidth, outChannels, coP, filterHeight, filterWidth, strideHeight, strideWidth);
+    kernels.conv2dValid(source, filter, 0, addressOf(wasm, y), batchSize, input.rows, input.cols, inChannels, outHeight, outWidth, outChannels, coP, filterHeight, filterWidth, strideHeight, strideWidth, outHeight * outWidth, 0, outWidth, 1);
   });
 }
 
@@ -58,6 +59,26 @@ const conv2D: KernelFunc = (args) => {
   return y;
 };
 
+/**
+ * One dimension of a phase of the input gradient: the input positions i with
+ * (i + pad) ≡ phase (mod stride), i = q·stride + phase − pad for q in [from, from + count),
+ * take their gradient from the `taps` filter taps phase, phase + stride, …
+ */
+interface PhaseAxis {
+  readonly taps: number;
+  readonly from: number;
+  readonly count: number;
+  /** The first such input position. */
+  readonly first: number;
+}
+
+function phaseAxis(phase: number, stride: number, kernel: number, pad: number, size: number): PhaseAxis {
+  const taps = Math.max(0, Math.ceil((kernel - phase) / stride));
+  const from = Math.max(0, Math.ceil((pad - phase) / stride));
+  const to = Math.floor((size - 1 + pad - phase) / stride) + 1;
+  return { taps, from, count: Math.max(0, to - from), first: from * stride + phase - pad };
+}
+
 const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = backend as BackendWasm;
   const dy = inputs['dy'] as TensorInfo;
@@ -69,32 +90,39 @@ const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   const dx = wasm.makeOutput([...inputShape], 'float32');
   const kernels = simdKernels(wasm);
   const ciP = vectorsOf(inChannels);
-  const transposedBytes = kh * kw * outChannels * ciP * 4;
-
-  if (sh === 1 && sw === 1) {
-    // dx = valid convolution of dy padded by (kernel − 1 − pad) with the rotated, transposed filter.
-    const top = kh - 1 - info.padInfo.top;
-    const left = kw - 1 - info.padInfo.left;
-    const height = inHeight + kh - 1;
-    const width = inWidth + kw - 1;
-    const paddedBytes = batchSize * height * width * outChannels * 4;
-    withScratch(wasm, transposedBytes + paddedBytes, (scratch) => {
-      const padded = scratch + transposedBytes;
-      kernels.packTransposed(addressOf(wasm, filter), scratch, kh, kw, inChannels, outChannels, ciP, true);
-      kernels.padInput(addressOf(wasm, dy), padded, batchSize, outHeight, outWidth, outChannels, height, width, top, left, 1, 1);
-      kernels.conv2dValid(padded, scratch, 0, addressOf(wasm, dx), batchSize, height, width, outChannels, inHeight, inWidth, inChannels, ciP, kh, kw, 1, 1);
-    });
-    return dx;
+  // Phase (ph, pw): the input pixels whose rows and columns leave these remainders.
+  const phases: { ph: number; pw: number; rows: PhaseAxis; cols: PhaseAxis }[] = [];
+  for (let ph = 0; ph < sh; ph++) {
+    for (let pw = 0; pw < sw; pw++) {
+      const rows = phaseAxis(ph, sh, kh, info.padInfo.top, inHeight);
+      const cols = phaseAxis(pw, sw, kw, info.padInfo.left, inWidth);
+      if (rows.count > 0 && cols.count > 0) phases.push({ ph, pw, rows, cols });
+    }
   }
-
-  // Strided: scatter each dy pixel into its window, in a scratch whose pixels are whole vectors.
-  const repack = ciP !== inChannels;
-  const pixels = batchSize * inHeight * inWidth;
-  withScratch(wasm, transposedBytes + (repack ? pixels * ciP * 4 : 0), (scratch) => {
-    const target = repack ? scratch + transposedBytes : addressOf(wasm, dx);
-    kernels.packTransposed(addressOf(wasm, filter), scratch, kh, kw, inChannels, outChannels, ciP, false);
-    kernels.conv2dScatter(addressOf(wasm, dy), scratch, target, batchSize, inHeight, inWidth, ciP, outHeight, outWidth, outChannels, kh, kw, sh, sw, info.padInfo.top, info.padInfo.left);
-    if (repack) kernels.repackChannels(target, ciP, addressOf(wasm, dx), inChannels, pixels, inChannels);
+  // With a stride above the kernel, some pixels are in no window: their gradient is 0.
+  if (phases.some(({ rows, cols }) => rows.taps === 0 || cols.taps === 0)) {
+    new Float32Array(heapBuffer(wasm), addressOf(wasm, dx), batchSize * inHeight * inWidth * inChannels).fill(0);
+  }
+  const padded = ({ rows, cols }: { rows: PhaseAxis; cols: PhaseAxis }) => batchSize * (rows.count + rows.taps - 1) * (cols.count + cols.taps - 1) * outChannels * 4;
+  const filterBytes = Math.max(...phases.map(({ rows, cols }) => rows.taps * cols.taps * outChannels * ciP * 4), 0);
+  const paddedBytes = Math.max(...phases.map(padded), 0);
+  withScratch(wasm, filterBytes + paddedBytes + 16, (scratch) => {
+    const paddedDy = scratch + filterBytes;
+    for (const { ph, pw, rows, cols } of phases) {
+      if (rows.taps === 0 || cols.taps === 0) continue;
+      // Phase q reads dy rows q − taps + 1 … q: dy padded by taps − 1 − from on top (cropped where negative).
+      const height = rows.count + rows.taps - 1;
+      const width = cols.count + cols.taps - 1;
+      kernels.packPhase(addressOf(wasm, filter), scratch, kw, inChannels, outChannels, ciP, ph, pw, sh, sw, rows.taps, cols.taps);
+      kernels.padInput(addressOf(wasm, dy), paddedDy, batchSize, outHeight, outWidth, outChannels, height, width, rows.taps - 1 - rows.from, cols.taps - 1 - cols.from, 1, 1);
+      kernels.conv2dValid(
+        paddedDy, scratch, 0, addressOf(wasm, dx),
+        batchSize, height, width, outChannels,
+        rows.count, cols.count, inChannels, ciP,
+        rows.taps, cols.taps, 1, 1,
+        inHeight * inWidth, rows.first * inWidth + cols.first, sh * inWidth, sw,
+      );
+    }
   });
   return dx;
 };

@@ -27,9 +27,8 @@ export interface SimdExports {
   repackChannels(from: number, fromStride: number, to: number, toStride: number, pixels: number, channels: number): void;
   padInput(x: number, out: number, batch: number, h: number, w: number, c: number, outH: number, outW: number, top: number, left: number, dh: number, dw: number): void;
   packFilter(w: number, out: number, taps: number, co: number, coP: number): void;
-  packTransposed(w: number, out: number, kH: number, kW: number, ci: number, co: number, ciP: number, flip: boolean): void;
-  conv2dValid(x: number, w: number, bias: number, y: number, batch: number, inH: number, inW: number, ci: number, outH: number, outW: number, co: number, coP: number, kH: number, kW: number, sH: number, sW: number): void;
-  conv2dScatter(dy: number, wT: number, dx: number, batch: number, inH: number, inW: number, ciP: number, outH: number, outW: number, co: number, kH: number, kW: number, sH: number, sW: number, padT: number, padL: number): void;
+  packPhase(w: number, out: number, kW: number, ci: number, co: number, ciP: number, ph: number, pw: number, sH: number, sW: number, mH: number, mW: number): void;
+  conv2dValid(x: number, w: number, bias: number, y: number, batch: number, inH: number, inW: number, ci: number, outH: number, outW: number, co: number, coP: number, kH: number, kW: number, sH: number, sW: number, yImage: number, yBase: number, yRow: number, yCol: number): void;
   packColumns(b: number, out: number, k: number, n: number, nP: number, bRow: number, bCol: number): void;
   gemm(a: number, aRow: number, aCol: number, b: number, c: number, m: number, n: number, nP: number, k: number): void;
   avgPoolGrad(dy: number, dx: number, batch: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number, filterHeight: number, filterWidth: number, strideHeight: number, strideWidth: number, padTop: number, padLeft: number, scale: number): void;
