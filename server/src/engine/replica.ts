@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { countCorrect, softmaxCrossEntropy } from './kernels/softmax-cross-entropy.js';
 
 export const SIDE = 28;
 export const PIXELS = SIDE * SIDE;
@@ -10,8 +11,8 @@ export const CLASSES = 10;
  */
 export function trainingLoss(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor1D): { loss: tf.Scalar; correct: tf.Scalar } {
   const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-  const correct = tf.keep(logits.argMax(-1).equal(y).sum().cast('float32') as tf.Scalar);
-  return { loss: tf.losses.softmaxCrossEntropy(tf.oneHot(y, CLASSES), logits) as tf.Scalar, correct };
+  const correct = tf.keep(countCorrect(logits, y));
+  return { loss: softmaxCrossEntropy(logits, y), correct };
 }
 
 export interface ReplicaResult {
@@ -40,8 +41,7 @@ export async function computeGradients(model: tf.LayersModel, inputs: Float32Arr
     }, variables);
     return { value: result.value, grads: variables.map((v) => result.grads[v.name] as tf.Tensor), correct: right as tf.Scalar };
   });
-  const parts = await Promise.all(grads.map((g) => g.data<'float32'>()));
-  const [lossValue, correctValue] = await Promise.all([value.data(), correct.data()]);
+  const [lossValue, correctValue, ...parts] = await readValues([value, correct, ...grads]);
   tf.dispose([value, correct, ...grads]);
   const gradients = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
@@ -49,7 +49,7 @@ export async function computeGradients(model: tf.LayersModel, inputs: Float32Arr
     gradients.set(part, offset);
     offset += part.length;
   }
-  return { gradients, loss: lossValue[0] as number, correct: correctValue[0] as number, count: labels.length };
+  return { gradients, loss: lossValue?.[0] as number, correct: correctValue?.[0] as number, count: labels.length };
 }
 
 /** All weights (trainable and BatchNorm statistics) as one array, in `model.weights` order. */
@@ -57,12 +57,21 @@ export function readAllWeights(model: tf.LayersModel): Promise<Float32Array> {
   return readWeights(model.weights);
 }
 
+/** Backends that hold tensors in memory, read synchronously without a promise per tensor. */
+const IN_MEMORY = new Set(['wasm', 'cpu', 'tensorflow']);
+
 /**
- * These weights' values, one after the other. Read asynchronously: the wasm and cpu
- * backends answer at once, and a GPU backend (webgpu) cannot read synchronously at all.
+ * The tensors' values (float32). A GPU backend (webgpu) cannot read synchronously at
+ * all, so it is read asynchronously; the others, which hold tensors in memory, at once.
  */
+export async function readValues(tensors: readonly tf.Tensor[]): Promise<Float32Array[]> {
+  if (IN_MEMORY.has(tf.getBackend())) return tensors.map((t) => t.dataSync() as Float32Array);
+  return Promise.all(tensors.map((t) => t.data() as Promise<Float32Array>));
+}
+
+/** These weights' values, one after the other. */
 export async function readWeights(weights: readonly tf.LayerVariable[]): Promise<Float32Array> {
-  const parts = await Promise.all(weights.map((w) => w.read().data<'float32'>()));
+  const parts = await readValues(weights.map((w) => w.read()));
   const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const part of parts) {
