@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertState } from '@gradsheet/shared';
+import { conv2dWithBias } from './kernels/conv2d.js';
 
 /** tfjs' initialiser class, which its public API returns but does not name. */
 type Initializer = ReturnType<typeof tf.initializers.zeros>;
@@ -19,7 +20,8 @@ export interface PlainConv2DOptions {
  * A 2-D convolution (NHWC) through tf.conv2d. tfjs' own conv2d layer goes through its
  * fused op, whose gradient computes the input's gradient even where nothing needs
  * it: for the first layer, the gradient of the images, about a tenth of a training
- * step at one input channel. tf.conv2d's gradient is computed per input, on demand.
+ * step at one input channel. tf.conv2d's gradient is computed per input, on demand,
+ * and so is that of GradSheet's convolution with its bias (on wasm, one pass).
  * Weights as tfjs' layer: kernel [k, k, in, filters], then the bias if any.
  */
 export class PlainConv2D extends tf.layers.Layer {
@@ -53,10 +55,10 @@ export class PlainConv2D extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-    return tf.tidy(() => {
-      const y = tf.conv2d(x, this.kernel.read() as tf.Tensor4D, this.options.strides, this.options.padding);
-      return this.bias ? y.add(this.bias.read()) : y;
-    });
+    const kernel = this.kernel.read() as tf.Tensor4D;
+    const { strides, padding } = this.options;
+    if (this.bias) return conv2dWithBias(x, kernel, this.bias.read() as tf.Tensor1D, strides, padding);
+    return tf.conv2d(x, kernel, strides, padding);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

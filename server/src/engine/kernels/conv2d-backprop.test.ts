@@ -1,7 +1,9 @@
 import { backend_util } from '@tensorflow/tfjs';
 import type { NamedAttrMap } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { kernelOnBoth, relativeError, seededRandom, startWasm } from '../../../test/kernel-testing.js';
+import * as tf from '@tensorflow/tfjs';
+import { kernelOnBoth, relativeError, runOn, seededRandom, startWasm } from '../../../test/kernel-testing.js';
+import { conv2dWithBias } from './conv2d.js';
 import { availableKernelVariants, useKernelVariant } from '../simd/simd-kernels.js';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
@@ -147,5 +149,34 @@ describe.each(availableKernelVariants())('Conv2D, Conv2DBackpropFilter and Conv2
     expect(errors.forward).toBeLessThanOrEqual(1e-5);
     expect(errors.filter).toBeLessThanOrEqual(1e-5);
     expect(errors.input).toBeLessThanOrEqual(1e-5);
+  });
+});
+
+describe('a convolution with its bias in one kernel', () => {
+  beforeAll(startWasm);
+
+  it.each([
+    { x: [3, 9, 9, 5], filter: [3, 3, 5, 6], strides: 1, pad: 'valid' },
+    { x: [2, 11, 11, 4], filter: [5, 5, 4, 17], strides: 2, pad: 2 },
+    { x: [2, 8, 8, 16], filter: [3, 3, 16, 8], strides: 1, pad: 'same' },
+  ] as const)('value and gradients of x, filter and bias equal conv2d + add on cpu: %j', async (c) => {
+    const random = seededRandom(23);
+    const x = random.normals(size([...c.x]));
+    const filter = random.normals(size([...c.filter]));
+    const bias = random.normals(c.filter[3]);
+    const outShape = backend_util.computeConv2DInfo([...c.x], [...c.filter], c.strides, 1, c.pad).outShape;
+    const dyValues = random.normals(size(outShape));
+    const compute = (fused: boolean) => () => {
+      const [xt, ft, bt] = [tf.tensor4d(x, [...c.x]), tf.tensor4d(filter, [...c.filter]), tf.tensor1d(bias)];
+      const forward = (a: tf.Tensor, b: tf.Tensor, d: tf.Tensor) =>
+        fused ? conv2dWithBias(a as tf.Tensor4D, b as tf.Tensor4D, d as tf.Tensor1D, c.strides, c.pad) : tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad).add(d);
+      const y = forward(xt, ft, bt);
+      const dy = tf.tensor(dyValues, y.shape);
+      const grads = tf.grads((a: tf.Tensor, b: tf.Tensor, d: tf.Tensor) => forward(a, b, d).mul(dy).sum())([xt, ft, bt]);
+      return tf.concat([y.flatten(), ...grads.map((g) => g.flatten())]);
+    };
+    const wasm = await runOn('wasm', compute(true));
+    const cpu = await runOn('cpu', compute(false));
+    expect(relativeError(wasm, cpu)).toBeLessThanOrEqual(1e-5);
   });
 });

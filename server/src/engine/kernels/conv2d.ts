@@ -15,8 +15,9 @@
  * phase, written to every s-th pixel. The direct form (through XNNPACK, as before)
  * convolved a zero-dilated dy, s² times the work, after a pad and often a slice.
  */
+import * as tf from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs';
-import type { Conv2DAttrs, Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { Conv2DAttrs, Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { addressOf, heapBuffer, simdKernels, withScratch } from '../simd/simd-kernels.js';
 import { paddedInput } from './padded-input.js';
@@ -26,8 +27,8 @@ type ConvInfo = backend_util.Conv2DInfo;
 
 const vectorsOf = (channels: number) => Math.ceil(channels / 4) * 4;
 
-/** y = conv(x, filter), through a zero-padded copy of x when the convolution pads. */
-function convolve(wasm: BackendWasm, xAddress: number, info: ConvInfo, filterAddress: number, y: TensorInfo): void {
+/** y = conv(x, filter) (+ bias: its address, or 0), through a zero-padded copy of x when the convolution pads. */
+function convolve(wasm: BackendWasm, xAddress: number, info: ConvInfo, filterAddress: number, biasAddress: number, y: TensorInfo): void {
   const kernels = simdKernels(wasm);
   const { batchSize, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const input = paddedInput(info);
@@ -35,14 +36,21 @@ function convolve(wasm: BackendWasm, xAddress: number, info: ConvInfo, filterAdd
   const packed = coP !== outChannels;
   const taps = filterHeight * filterWidth * inChannels;
   const filterBytes = packed ? taps * coP * 4 : 0;
-  withScratch(wasm, input.bytes + filterBytes + 16, (scratch) => {
+  const biasBytes = packed && biasAddress !== 0 ? coP * 4 : 0;
+  withScratch(wasm, input.bytes + filterBytes + biasBytes + 16, (scratch) => {
     const source = input.place(kernels, xAddress, scratch);
     let filter = filterAddress;
+    let bias = biasAddress;
     if (packed) {
       filter = scratch + input.bytes;
       kernels.packFilter(filterAddress, filter, taps, outChannels, coP);
+      if (bias !== 0) {
+        // The kernel reads the bias in whole vectors: pad it with zeros, as the filter.
+        bias = filter + filterBytes;
+        kernels.packFilter(biasAddress, bias, 1, outChannels, coP);
+      }
     }
-    kernels.conv2dValid(source, filter, 0, addressOf(wasm, y), batchSize, input.rows, input.cols, inChannels, outHeight, outWidth, outChannels, coP, filterHeight, filterWidth, strideHeight, strideWidth, outHeight * outWidth, 0, outWidth, 1);
+    kernels.conv2dValid(source, filter, bias, addressOf(wasm, y), batchSize, input.rows, input.cols, inChannels, outHeight, outWidth, outChannels, coP, filterHeight, filterWidth, strideHeight, strideWidth, outHeight * outWidth, 0, outWidth, 1);
   });
 }
 
@@ -55,9 +63,56 @@ const conv2D: KernelFunc = (args) => {
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1 || info.dataFormat !== 'channelsLast' || x.dtype !== 'float32') return shippedKernel('Conv2D')(args);
   const wasm = backend as BackendWasm;
   const y = wasm.makeOutput([...info.outShape], 'float32');
-  if (info.outHeight > 0 && info.outWidth > 0 && info.batchSize > 0) convolve(wasm, addressOf(wasm, x), info, addressOf(wasm, filter), y);
+  if (info.outHeight > 0 && info.outWidth > 0 && info.batchSize > 0) convolve(wasm, addressOf(wasm, x), info, addressOf(wasm, filter), 0, y);
   return y;
 };
+
+/**
+ * A convolution and its bias in one pass (the bias starts the accumulators), where a
+ * broadcast Add over the whole output followed. Its gradient is Conv2D's and Σdy.
+ */
+const conv2DBias: KernelFunc = ({ inputs, backend, attrs }) => {
+  const wasm = backend as BackendWasm;
+  const x = inputs['x'] as TensorInfo;
+  const filter = inputs['filter'] as TensorInfo;
+  const { strides, pad, dimRoundingMode } = attrs as unknown as Conv2DAttrs;
+  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
+  const y = wasm.makeOutput([...info.outShape], 'float32');
+  if (info.outHeight > 0 && info.outWidth > 0 && info.batchSize > 0) convolve(wasm, addressOf(wasm, x), info, addressOf(wasm, filter), addressOf(wasm, inputs['bias'] as TensorInfo), y);
+  return y;
+};
+
+export const CONV2D_BIAS = 'GradSheetConv2DBias';
+
+const conv2DBiasConfig: KernelConfig = { kernelName: CONV2D_BIAS, backendName: WASM, kernelFunc: conv2DBias };
+
+let biasRegistered = false;
+
+/** x ⊛ filter + bias (NHWC, dilation 1) through the fused kernel where it runs, else tf.conv2d and an Add. */
+export function conv2dWithBias(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, strides: number, pad: 'same' | 'valid' | number): tf.Tensor4D {
+  if (!biasRegistered) {
+    if (!tf.getKernel(CONV2D_BIAS, WASM)) tf.registerKernel(conv2DBiasConfig);
+    tf.registerGradient({
+      kernelName: CONV2D_BIAS,
+      inputsToSave: ['x', 'filter'],
+      gradFunc: (dy, saved, attrs) => {
+        const [input, weights] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const { strides: s, pad: p, dimRoundingMode } = attrs as unknown as Conv2DAttrs;
+        const common = { strides: s, pad: p, dataFormat: 'NHWC', dimRoundingMode };
+        const gradient = dy as tf.Tensor4D;
+        return {
+          x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: gradient, filter: weights }, { ...common, inputShape: input.shape } as unknown as NamedAttrMap) as tf.Tensor,
+          filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x: input, dy: gradient }, { ...common, filterShape: weights.shape } as unknown as NamedAttrMap) as tf.Tensor,
+          bias: () => tf.sum(gradient, [0, 1, 2]),
+        };
+      },
+    });
+    biasRegistered = true;
+  }
+  if (tf.getBackend() !== WASM) return tf.tidy(() => tf.conv2d(x, filter, strides, pad).add(bias));
+  const attrs = { strides: [strides, strides], pad, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined };
+  return tf.engine().runKernel(CONV2D_BIAS, { x, filter, bias }, attrs as unknown as NamedAttrMap) as tf.Tensor4D;
+}
 
 /**
  * One dimension of a phase of the input gradient: the input positions i with
