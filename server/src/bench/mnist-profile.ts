@@ -1,7 +1,8 @@
 /**
  * Benchmark (not a test): `npm run bench:mnist-profile [-- options]`.
  * Where one training step's time goes on this machine: one thread, the model's own
- * layers and batch size, tfjs' kernel timings summed by kernel name (with how many
+ * layers and batch size, the trainer's own step (gradients, the flat optimiser, the
+ * weights written back), tfjs' kernel timings summed by kernel name (with how many
  * times each runs a step), the time outside kernels, and the cost of one update of
  * the weight average.
  *
@@ -14,7 +15,8 @@ import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_MODEL_ID, invalidInput, seededRandom } from '@gradsheet/shared';
 import { selectBackend } from '../engine/backend/select-backend.js';
 import { buildModel } from '../engine/build-model.js';
-import { CLASSES, SIDE, trainingLoss } from '../engine/replica.js';
+import { flatOptimizer } from '../engine/flat-optimizer.js';
+import { CLASSES, computeGradients, PIXELS, readAllWeights, writeAllWeights } from '../engine/replica.js';
 import { WeightAverage } from '../engine/weight-average.js';
 import { benchModels, layerLine } from './bench-models.js';
 
@@ -41,18 +43,25 @@ const batch = Number(values.batch ?? spec.training.batchSize);
 const steps = Number(values.steps);
 const backend = await selectBackend('wasm');
 const model = buildModel(spec, seededRandom(1));
-const optimizer = tf.train.momentum(0.01, 0.9);
-const x = tf.randomNormal([batch, SIDE, SIDE, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
-const y = tf.tensor1d(Int32Array.from({ length: batch }, (_, i) => i % CLASSES), 'int32');
-const step = () => tf.tidy(() => void optimizer.minimize(() => trainingLoss(model, x, y).loss));
+const weights = await readAllWeights(model);
+const trainable = model.trainableWeights.reduce((n, w) => n + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
+const optimizer = flatOptimizer({ optimizer: 'sgd', momentum: 0.9 }, trainable);
+const random = seededRandom(2);
+const inputs = Float32Array.from({ length: batch * PIXELS }, () => random() * 2 - 1);
+const labels = Int32Array.from({ length: batch }, (_, i) => i % CLASSES);
+const step = async () => {
+  const { gradients } = await computeGradients(model, inputs, labels);
+  optimizer.step(weights.subarray(0, trainable), [gradients], [1], 0.01);
+  writeAllWeights(model, weights);
+};
 
-for (let i = 0; i < 3; i++) step();
+for (let i = 0; i < 3; i++) await step();
 let started = performance.now();
-for (let i = 0; i < steps; i++) step();
+for (let i = 0; i < steps; i++) await step();
 const stepMs = (performance.now() - started) / steps;
 
-const profile = await tf.profile(() => {
-  for (let i = 0; i < steps; i++) step();
+const profile = await tf.profile(async () => {
+  for (let i = 0; i < steps; i++) await step();
 });
 const byKernel = new Map<string, { ms: number; calls: number }>();
 for (const kernel of profile.kernels) {
