@@ -23,21 +23,39 @@ import { madd } from './madd';
  * pixels that land outside it (a negative pad, or rows no window reaches) are left out.
  */
 export function padInput(x: usize, out: usize, batch: i32, h: i32, w: i32, c: i32, outH: i32, outW: i32, top: i32, left: i32, dh: i32, dw: i32): void {
-  memory.fill(out, 0, <usize>batch * outH * outW * c << 2);
   const iFrom = top >= 0 ? 0 : (-top + dh - 1) / dh;
   const iTo = min<i32>(h, outH - 1 - top >= 0 ? (outH - 1 - top) / dh + 1 : 0);
   const jFrom = left >= 0 ? 0 : (-left + dw - 1) / dw;
   const jTo = min<i32>(w, outW - 1 - left >= 0 ? (outW - 1 - left) / dw + 1 : 0);
-  if (iTo <= iFrom || jTo <= jFrom) return;
   const pixelBytes = <usize>c << 2;
+  const rowBytes = <usize>outW * pixelBytes;
+  if (iTo <= iFrom || jTo <= jFrom || dh != 1 || dw != 1) {
+    memory.fill(out, 0, <usize>batch * outH * rowBytes);
+    if (iTo <= iFrom || jTo <= jFrom) return;
+  }
+  const width = <usize>(jTo - jFrom) * pixelBytes;
+  // Where the copied rows and columns land: zeros go only around them (dh = dw = 1).
+  const firstRow = top + iFrom * dh;
+  const lastRow = top + (iTo - 1) * dh; // inclusive
+  const leftBytes = <usize>(left + jFrom * dw) * pixelBytes;
+  const rightFrom = leftBytes + width;
   for (let n = 0; n < batch; n++) {
+    const image = out + <usize>n * outH * rowBytes;
+    if (dh == 1 && dw == 1) {
+      memory.fill(image, 0, <usize>firstRow * rowBytes);
+      memory.fill(image + <usize>(lastRow + 1) * rowBytes, 0, <usize>(outH - 1 - lastRow) * rowBytes);
+    }
     for (let i = iFrom; i < iTo; i++) {
       const from = x + ((<usize>((n * h + i) * w + jFrom) * c) << 2);
-      const to = out + ((<usize>((n * outH + top + i * dh) * outW + left + jFrom * dw) * c) << 2);
+      const row = image + <usize>(top + i * dh) * rowBytes;
       if (dw == 1) {
-        memory.copy(to, from, <usize>(jTo - jFrom) * pixelBytes);
+        if (dh == 1) {
+          memory.fill(row, 0, leftBytes);
+          memory.fill(row + rightFrom, 0, rowBytes - rightFrom);
+        }
+        memory.copy(row + leftBytes, from, width);
       } else {
-        for (let j = 0; j < jTo - jFrom; j++) memory.copy(to + <usize>j * dw * pixelBytes, from + <usize>j * pixelBytes, pixelBytes);
+        for (let j = 0; j < jTo - jFrom; j++) memory.copy(row + leftBytes + <usize>j * dw * pixelBytes, from + <usize>j * pixelBytes, pixelBytes);
       }
     }
   }
