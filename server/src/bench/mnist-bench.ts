@@ -146,9 +146,8 @@ async function throughput(): Promise<void> {
     `Recorded by \`npm run bench:mnist${args ? ` -- ${args}` : ''}\` on ${today}: ${machine}; ${backend.detail}; PyTorch ${torchVersion || 'not installed'} (${torchPython() ?? 'no Python with torch'}), CPU.`,
     `Load average (1, 5, 15 min) at the start ${load(loadBefore)}, at the end ${load(loadAfter)}.`,
     '',
-    '"CPU time ratio" is PyTorch\'s CPU time per image over GradSheet\'s (all threads of each process): above 1, GradSheet spends less CPU on an image. On a busy machine it shows what each side\'s work costs, where images/s also shows how each side copes with waiting for a core.',
-    '',
-    `Each model: ${images.toLocaleString('en-US')} images (its own batch size) after ${WARMUP_STEPS} warm-up batches, no augmentation, its own optimiser and weight averaging, both sides at ${threads} thread(s), ${roundCount} alternating rounds.`,
+    `Each model: ${images.toLocaleString('en-US')} images (its own batch size) after ${WARMUP_STEPS} warm-up batches, no augmentation, its own optimiser and weight averaging, both sides at ${threads} thread(s), ${roundCount} alternating rounds. ` +
+      '"CPU time ratio": PyTorch\'s CPU time per image (all threads) over GradSheet\'s; above 1, GradSheet spends less.',
     '',
     '| Model | Batch | GradSheet, images/s | PyTorch, images/s | Ratio per round | Median ratio | CPU time ratio |',
     '| --- | --- | --- | --- | --- | --- | --- |',
