@@ -89,20 +89,20 @@ import { madd } from './madd';
 const BAND_POSITIONS = 64;
 
 /**
- * dy's pixels are `dyChannels` floats apart, a multiple of 4 (see repackChannels), of
- * which the first `outChannels` are real. `x` is [batch, inHeight, inWidth, inChannels]
- * with every window of the convolution inside it. `scratch` holds kh·kw·ci·dyChannels floats.
+ * Adds the filter gradient into `table` ([kh, kw, ci, dyChannels], float32), without
+ * zeroing it first: a caller may sum several passes (Winograd's tile blocks) into one table.
+ * dy's pixels are `dyChannels` floats apart, a multiple of 4 (see repackChannels).
+ * `x` is [batch, inHeight, inWidth, inChannels] with every window of the convolution inside it.
  */
-export function conv2dFilterGrad(
-  x: usize, dy: usize, dyChannels: i32, dw: usize, scratch: usize,
+export function filterGradInto(
+  table: usize, x: usize, dy: usize, dyChannels: i32,
   batch: i32, inHeight: i32, inWidth: i32, inChannels: i32,
-  outHeight: i32, outWidth: i32, outChannels: i32,
+  outHeight: i32, outWidth: i32,
   filterHeight: i32, filterWidth: i32, strideHeight: i32, strideWidth: i32,
 ): void {
   const vectors = dyChannels >> 2;
   const rowBytes = <usize>dyChannels << 2;
   const run = filterWidth * inChannels;
-  memory.fill(scratch, 0, <usize>(filterHeight * run) * rowBytes);
   const xStep = <usize>(strideWidth * inChannels) << 2;
   const xRowStep = <usize>(strideHeight * inWidth * inChannels) << 2;
   const dStep = <usize>dyChannels << 2;
@@ -115,7 +115,7 @@ export function conv2dFilterGrad(
       const dp = dy + (<usize>((n * outHeight + oh) * outWidth * dyChannels) << 2);
       for (let kh = 0; kh < filterHeight; kh++) {
         const xRow = x + (<usize>((n * inHeight + oh * strideHeight + kh) * inWidth * inChannels) << 2);
-        const accRow = scratch + <usize>(kh * run) * rowBytes;
+        const accRow = table + <usize>(kh * run) * rowBytes;
         let t = 0;
         for (; t + 4 <= run; t += 4) {
           tapBlock(4, vectors, accRow + <usize>t * rowBytes, rowBytes, xRow + (<usize>t << 2), xStep, xRowStep, dp, dStep, dRowStep, rows, outWidth);
@@ -128,8 +128,24 @@ export function conv2dFilterGrad(
       }
     }
   }
+}
+
+/**
+ * dy's pixels are `dyChannels` floats apart, a multiple of 4 (see repackChannels), of
+ * which the first `outChannels` are real. `x` is [batch, inHeight, inWidth, inChannels]
+ * with every window of the convolution inside it. `scratch` holds kh·kw·ci·dyChannels floats.
+ */
+export function conv2dFilterGrad(
+  x: usize, dy: usize, dyChannels: i32, dw: usize, scratch: usize,
+  batch: i32, inHeight: i32, inWidth: i32, inChannels: i32,
+  outHeight: i32, outWidth: i32, outChannels: i32,
+  filterHeight: i32, filterWidth: i32, strideHeight: i32, strideWidth: i32,
+): void {
+  const rowBytes = <usize>dyChannels << 2;
+  const taps = filterHeight * filterWidth * inChannels;
+  memory.fill(scratch, 0, <usize>taps * rowBytes);
+  filterGradInto(scratch, x, dy, dyChannels, batch, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth);
   // Copy the table out, dropping the padding channels.
-  const taps = filterHeight * run;
   for (let t = 0; t < taps; t++) {
     memory.copy(dw + (<usize>(t * outChannels) << 2), scratch + <usize>t * rowBytes, <usize>outChannels << 2);
   }

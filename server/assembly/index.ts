@@ -9,3 +9,4 @@ export { gemm, packColumns } from './gemm';
 export { avgPoolGrad } from './avg-pool-grad';
 export { dropout } from './dropout';
 export { relu, reluGrad } from './relu';
+export { winogradConv, winogradFilter, winogradFilterGrad } from './winograd';

@@ -13,6 +13,7 @@ import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } 
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { addressOf, simdKernels, withScratch } from '../simd/simd-kernels.js';
 import { paddedInput } from './padded-input.js';
+import { winogradFilterBytes, winogradFits, winogradWorkBytes } from './winograd.js';
 import { requireNhwc, WASM } from './wasm-scope.js';
 
 const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -32,13 +33,16 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const kernels = simdKernels(wasm);
   const dW = wasm.makeOutput([...filterShape], 'float32');
   const taps = info.filterHeight * info.filterWidth * info.inChannels;
-  const input = paddedInput(info);
+  const winograd = winogradFits(info, 'filter');
+  const input = paddedInput(info, winograd ? 'winograd' : 'pixels');
   // The kernel reads dy in whole vectors of four channels: pad other counts with zeros.
   const dyChannels = Math.ceil(info.outChannels / 4) * 4;
   const pixels = info.batchSize * info.outHeight * info.outWidth;
   const repackedBytes = dyChannels === info.outChannels ? 0 : pixels * dyChannels * 4;
-  const tableBytes = taps * dyChannels * 4;
-  withScratch(wasm, tableBytes + repackedBytes + input.bytes, (scratch) => {
+  // Winograd sums into 16 planes of [ci, dyChannels] and needs a block's work space after them.
+  const tableBytes = winograd ? winogradFilterBytes(info.inChannels, dyChannels) : taps * dyChannels * 4;
+  const workBytes = winograd ? winogradWorkBytes(info.inChannels, dyChannels) : 0;
+  withScratch(wasm, tableBytes + repackedBytes + input.bytes + workBytes, (scratch) => {
     let dyAddress = addressOf(wasm, dy);
     if (repackedBytes > 0) {
       const repacked = scratch + tableBytes;
@@ -46,6 +50,11 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
       dyAddress = repacked;
     }
     const source = input.place(kernels, addressOf(wasm, x), scratch + tableBytes + repackedBytes);
+    if (winograd) {
+      const work = scratch + tableBytes + repackedBytes + input.bytes;
+      kernels.winogradFilterGrad(source, dyAddress, dyChannels, addressOf(wasm, dW), scratch, work, info.batchSize, input.rows, input.cols, info.inChannels, info.outHeight, info.outWidth, info.outChannels);
+      return;
+    }
     kernels.conv2dFilterGrad(
       source,
       dyAddress,

@@ -1,9 +1,10 @@
 import { backend_util } from '@tensorflow/tfjs';
 import type { NamedAttrMap } from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { kernelOnBoth, relativeError, runOn, seededRandom, startWasm } from '../../../test/kernel-testing.js';
 import { conv2dWithBias } from './conv2d.js';
+import { useWinograd, winogradFits } from './winograd.js';
 import { availableKernelVariants, useKernelVariant } from '../simd/simd-kernels.js';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
@@ -138,6 +139,45 @@ describe.each(availableKernelVariants())('Conv2D, Conv2DBackpropFilter and Conv2
     { x: [2, 28, 28, 3], filter: [11, 11, 3, 5], strides: [4, 4], pad: 5 },
   ] satisfies ConvCase[])('edge shapes of designs (a 1×1 map, a kernel covering the map, the largest kernels, stride above the kernel): %j', async (c) => {
     const errors = await checkBackprop(c, 17);
+    expect(errors.forward).toBeLessThanOrEqual(1e-5);
+    expect(errors.filter).toBeLessThanOrEqual(1e-5);
+    expect(errors.input).toBeLessThanOrEqual(1e-5);
+  });
+
+  // 3×3 convolutions at stride 1 with 8 or more channels on each side run through
+  // Winograd's F(2×2, 3×3): odd sizes (a tile that overhangs the output), every padding,
+  // channel counts that are not multiples of four, and more tiles than one block (64).
+  const winogradRandom = seededRandom(31);
+  const winogradCases: ConvCase[] = [];
+  for (const pad of ['same', 'valid', 0, 1, 2, [[0, 0], [0, 2], [1, 0], [0, 0]]] as const) {
+    for (const [ci, co] of [[8, 8], [9, 13], [16, 64], [64, 32], [13, 8]] as const) {
+      const h = winogradRandom.int(3, 14);
+      const w = winogradRandom.int(3, 14);
+      winogradCases.push({ x: [winogradRandom.int(1, 5), h, w, ci], filter: [3, 3, ci, co], strides: [1, 1], pad });
+    }
+  }
+
+  it(`3×3 at stride 1 through Winograd: odd and even sizes, every padding, 8 to 64 channels (${winogradCases.length} cases), relative error ≤ 1e-5`, async () => {
+    // Small layers would go the direct way by the gain: make every case take Winograd.
+    useWinograd('always');
+    onTestFinished(() => useWinograd('auto'));
+    for (const [i, c] of winogradCases.entries()) {
+      const errors = await checkBackprop(c, 300 + i);
+      const label = JSON.stringify(c);
+      expect(errors.forward, `y ${label}`).toBeLessThanOrEqual(1e-5);
+      expect(errors.filter, `dW ${label}`).toBeLessThanOrEqual(1e-5);
+      expect(errors.input, `dx ${label}`).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
+  it.each([
+    { x: [16, 6, 6, 64], filter: [3, 3, 64, 64], strides: [1, 1], pad: 'same' },
+    { x: [8, 24, 24, 16], filter: [3, 3, 16, 30], strides: [1, 1], pad: 'valid' },
+    { x: [3, 14, 14, 24], filter: [3, 3, 24, 48], strides: [1, 1], pad: 1 },
+  ] satisfies ConvCase[])('the zoo\'s and designs\' Winograd layers, many blocks of tiles: %j', async (c) => {
+    const info = backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad);
+    expect((['forward', 'input', 'filter'] as const).map((pass) => winogradFits(info, pass))).toEqual([true, true, true]);
+    const errors = await checkBackprop(c, 19);
     expect(errors.forward).toBeLessThanOrEqual(1e-5);
     expect(errors.filter).toBeLessThanOrEqual(1e-5);
     expect(errors.input).toBeLessThanOrEqual(1e-5);

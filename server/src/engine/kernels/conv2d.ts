@@ -17,10 +17,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs';
+import { assertState } from '@gradsheet/shared';
 import type { Conv2DAttrs, Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { addressOf, heapBuffer, simdKernels, withScratch } from '../simd/simd-kernels.js';
-import { paddedInput } from './padded-input.js';
+import type { SimdExports } from '../simd/simd-kernels.js';
+import { paddedInput, winogradSpan } from './padded-input.js';
+import { winogradFilterBytes, winogradFits, winogradWorkBytes } from './winograd.js';
 import { requireNhwc, shippedKernel, WASM } from './wasm-scope.js';
 
 type ConvInfo = backend_util.Conv2DInfo;
@@ -29,6 +32,10 @@ const vectorsOf = (channels: number) => Math.ceil(channels / 4) * 4;
 
 /** y = conv(x, filter) (+ bias: its address, or 0), through a zero-padded copy of x when the convolution pads. */
 function convolve(wasm: BackendWasm, xAddress: number, info: ConvInfo, filterAddress: number, biasAddress: number, y: TensorInfo): void {
+  if (winogradFits(info, 'forward')) {
+    convolveWinograd(wasm, xAddress, info, filterAddress, biasAddress, y);
+    return;
+  }
   const kernels = simdKernels(wasm);
   const { batchSize, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const input = paddedInput(info);
@@ -44,13 +51,33 @@ function convolve(wasm: BackendWasm, xAddress: number, info: ConvInfo, filterAdd
     if (packed) {
       filter = scratch + input.bytes;
       kernels.packFilter(filterAddress, filter, taps, outChannels, coP);
-      if (bias !== 0) {
-        // The kernel reads the bias in whole vectors: pad it with zeros, as the filter.
-        bias = filter + filterBytes;
-        kernels.packFilter(biasAddress, bias, 1, outChannels, coP);
-      }
+      // The kernel reads the bias in whole vectors: pad it with zeros, as the filter.
+      if (bias !== 0) bias = packBias(kernels, biasAddress, filter + filterBytes, outChannels, coP);
     }
     kernels.conv2dValid(source, filter, bias, addressOf(wasm, y), batchSize, input.rows, input.cols, inChannels, outHeight, outWidth, outChannels, coP, filterHeight, filterWidth, strideHeight, strideWidth, outHeight * outWidth, 0, outWidth, 1);
+  });
+}
+
+function packBias(kernels: SimdExports, bias: number, to: number, channels: number, padded: number): number {
+  kernels.packFilter(bias, to, 1, channels, padded);
+  return to;
+}
+
+/** The same through Winograd's F(2×2, 3×3): the filter transformed, then blocks of tiles. */
+function convolveWinograd(wasm: BackendWasm, xAddress: number, info: ConvInfo, filterAddress: number, biasAddress: number, y: TensorInfo): void {
+  const kernels = simdKernels(wasm);
+  const { batchSize, inChannels, outHeight, outWidth, outChannels } = info;
+  const input = paddedInput(info, 'winograd');
+  const coP = vectorsOf(outChannels);
+  const filterBytes = winogradFilterBytes(inChannels, coP);
+  const biasBytes = biasAddress !== 0 && coP !== outChannels ? coP * 4 : 0;
+  withScratch(wasm, input.bytes + filterBytes + biasBytes + winogradWorkBytes(inChannels, coP), (scratch) => {
+    const source = input.place(kernels, xAddress, scratch);
+    const transformed = scratch + input.bytes;
+    kernels.winogradFilter(filterAddress, transformed, inChannels, outChannels, coP);
+    const bias = biasBytes > 0 ? packBias(kernels, biasAddress, transformed + filterBytes, outChannels, coP) : biasAddress;
+    const work = transformed + filterBytes + biasBytes;
+    kernels.winogradConv(source, transformed, bias, addressOf(wasm, y), work, batchSize, input.rows, input.cols, inChannels, outHeight, outWidth, outChannels, coP);
   });
 }
 
@@ -158,6 +185,12 @@ const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   if (phases.some(({ rows, cols }) => rows.taps === 0 || cols.taps === 0)) {
     new Float32Array(heapBuffer(wasm), addressOf(wasm, dx), batchSize * inHeight * inWidth * inChannels).fill(0);
   }
+  if (winogradFits(info, 'input')) {
+    const [phase] = phases;
+    assertState(phases.length === 1 && phase && phase.rows.first === 0 && phase.cols.first === 0 && phase.rows.count === inHeight && phase.cols.count === inWidth, 'a stride-1 input gradient is one phase over all of dx');
+    inputGradientWinograd(wasm, dy, filter, dx, info, phase.rows.taps - 1 - phase.rows.from, phase.cols.taps - 1 - phase.cols.from);
+    return dx;
+  }
   const padded = ({ rows, cols }: { rows: PhaseAxis; cols: PhaseAxis }) => batchSize * (rows.count + rows.taps - 1) * (cols.count + cols.taps - 1) * outChannels * 4;
   const filterBytes = Math.max(...phases.map(({ rows, cols }) => rows.taps * cols.taps * outChannels * ciP * 4), 0);
   const paddedBytes = Math.max(...phases.map(padded), 0);
@@ -181,6 +214,30 @@ const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   });
   return dx;
 };
+
+/**
+ * The input gradient at stride 1 through Winograd: the forward convolution of dy,
+ * padded by `top` rows and `left` columns (kernel − 1 − pad), with the filter rotated
+ * by 180° and its channel axes swapped.
+ */
+function inputGradientWinograd(wasm: BackendWasm, dy: TensorInfo, filter: TensorInfo, dx: TensorInfo, info: ConvInfo, top: number, left: number): void {
+  const kernels = simdKernels(wasm);
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const ciP = vectorsOf(inChannels);
+  const rotatedBytes = 9 * outChannels * ciP * 4;
+  const filterBytes = winogradFilterBytes(outChannels, ciP);
+  const rows = winogradSpan(inHeight);
+  const cols = winogradSpan(inWidth);
+  const paddedBytes = batchSize * rows * cols * outChannels * 4;
+  withScratch(wasm, rotatedBytes + filterBytes + paddedBytes + winogradWorkBytes(outChannels, ciP), (scratch) => {
+    const transformed = scratch + rotatedBytes;
+    const paddedDy = transformed + filterBytes;
+    kernels.packPhase(addressOf(wasm, filter), scratch, 3, inChannels, outChannels, ciP, 0, 0, 1, 1, 3, 3);
+    kernels.winogradFilter(scratch, transformed, outChannels, ciP, ciP);
+    kernels.padInput(addressOf(wasm, dy), paddedDy, batchSize, outHeight, outWidth, outChannels, rows, cols, top, left, 1, 1);
+    kernels.winogradConv(paddedDy, transformed, 0, addressOf(wasm, dx), paddedDy + paddedBytes, batchSize, rows, cols, outChannels, inHeight, inWidth, inChannels, ciP);
+  });
+}
 
 export const conv2DConfig: KernelConfig = { kernelName: 'Conv2D', backendName: WASM, kernelFunc: conv2D };
 

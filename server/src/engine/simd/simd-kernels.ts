@@ -35,6 +35,9 @@ export interface SimdExports {
   relu(x: number, y: number, count: number): void;
   reluGrad(dy: number, y: number, dx: number, count: number): void;
   dropout(x: number, out: number, count: number, seed: number, threshold: number, keep: number): void;
+  winogradFilter(w: number, u: number, cin: number, cout: number, outP: number): void;
+  winogradConv(x: number, u: number, bias: number, y: number, work: number, batch: number, inH: number, inW: number, ci: number, outH: number, outW: number, co: number, coP: number): void;
+  winogradFilterGrad(x: number, dy: number, dyChannels: number, dw: number, table: number, work: number, batch: number, inH: number, inW: number, ci: number, outH: number, outW: number, co: number): void;
   conv2dFilterGrad(x: number, dy: number, dyChannels: number, dw: number, scratch: number, batch: number, inHeight: number, inWidth: number, inChannels: number, outHeight: number, outWidth: number, outChannels: number, filterHeight: number, filterWidth: number, strideHeight: number, strideWidth: number): void;
 }
 
