@@ -149,7 +149,7 @@ describe.each(availableKernelVariants())('Conv2D, Conv2DBackpropFilter and Conv2
   // channel counts that are not multiples of four, and more tiles than one block (64).
   const winogradRandom = seededRandom(31);
   const winogradCases: ConvCase[] = [];
-  for (const pad of ['same', 'valid', 0, 1, 2, [[0, 0], [0, 2], [1, 0], [0, 0]]] as const) {
+  for (const pad of ['same', 'valid', 0, 1, 2, [[0, 0], [0, 2], [1, 0], [0, 0]]] satisfies Pad[]) {
     for (const [ci, co] of [[8, 8], [9, 13], [16, 64], [64, 32], [13, 8]] as const) {
       const h = winogradRandom.int(3, 14);
       const w = winogradRandom.int(3, 14);
