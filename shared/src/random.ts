@@ -29,20 +29,3 @@ export function shuffledIndices(n: number, random: Random): Uint32Array {
   }
   return order;
 }
-
-/**
- * Fills a dropout mask: 0 with probability `rate`, else `keep`, from a mulberry32
- * stream of its own seeded by `seed`. The generator is inlined: calling a closure
- * per element made masks a tenth of a training step.
- */
-export function fillDropoutMask(mask: Float32Array, rate: number, keep: number, seed: number): void {
-  let state = seed >>> 0;
-  const threshold = rate * 4294967296;
-  for (let i = 0; i < mask.length; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    mask[i] = (t ^ (t >>> 14)) >>> 0 < threshold ? 0 : keep;
-  }
-}
