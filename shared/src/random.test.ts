@@ -16,5 +16,4 @@ describe('seeded randomness', () => {
     expect([...order].sort((x, y) => x - y)).toEqual([...Array(1000).keys()]);
     expect(order.slice(0, 10)).not.toEqual([...Array(10).keys()]);
   });
-
 });
