@@ -98,7 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const allowedOrigins = options.allowedOrigins ?? [];
   const wildcard = options.host === undefined || options.host === '0.0.0.0' || options.host === '::';
   const accounts = await Authenticator.open(options.dataDir);
-  const links = new DownloadLinks();
+  const links = await DownloadLinks.open(options.dataDir);
   await app.register(guard, {
     allowedOrigins,
     allowedHosts: [
@@ -128,13 +128,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     stopRetention();
     await runs.close();
   });
+  // Predictions and analyses of finished runs, one at a time on a thread of their own.
+  const analyst = new RunAnalyst();
   app.addHook('onClose', async () => {
     accounts?.close();
-    await backprop.close();
+    await Promise.all([backprop.close(), analyst.close()]);
   });
-
-  // Predictions and analyses of finished runs, one at a time on this thread.
-  const analyst = new RunAnalyst();
   await app.register(
     async (api) => {
       // Every route about one run answers 404 for a run the caller may not see, exactly as for one that does not
