@@ -1,6 +1,7 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import lockfile from 'proper-lockfile';
 import { gradsheet } from './support/cli.js';
 import { call, spawnServe, tempDir, waitFor } from './support/service.js';
 
@@ -117,4 +118,30 @@ describe('gradsheet serve on a data directory with accounts', () => {
       await serve.exited;
     }
   });
+});
+
+describe('gradsheet users, several at once', () => {
+  it('loses no account when several commands add at the same time', async () => {
+    const shared = join(dir.path, 'together');
+    const names = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'];
+    const results = await Promise.all(names.map((name) => gradsheet(['users', 'add', name, '--data-dir', shared])));
+    for (const result of results) expect(result.code, result.stderr).toBe(0);
+    const list = await gradsheet(['users', 'list', '--data-dir', shared]);
+    expect(list.stdout.match(/^u\d/gm)?.sort()).toEqual(names);
+  });
+
+  it('waits for a command that holds the accounts, then refuses with exit 1 and says why', async () => {
+    const held = join(dir.path, 'held');
+    expect((await gradsheet(['users', 'add', 'first', '--data-dir', held])).code).toBe(0);
+    // Another command in the middle of its change: it holds the lock and keeps it fresh.
+    const release = await lockfile.lock(join(held, 'users.json'), { realpath: false, stale: 10_000 });
+    try {
+      const result = await gradsheet(['users', 'add', 'second', '--data-dir', held]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/another "gradsheet users" command is changing users\.json; run this one again when it has finished/);
+    } finally {
+      await release();
+    }
+    expect((await gradsheet(['users', 'add', 'second', '--data-dir', held])).code).toBe(0);
+  }, 60_000);
 });

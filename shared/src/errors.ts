@@ -21,6 +21,7 @@ export const ERROR_TABLE = {
   SUBMISSION_UNREADABLE: { kind: 'input', meaning: 'A submitted workbook could not be read for another reason.' },
   UNKNOWN_RUN: { kind: 'not-found', meaning: 'No run has this id.' },
   RUN_STATE: { kind: 'conflict', meaning: 'The run is not in a state that allows this (e.g. cancelling a finished run).' },
+  ACCOUNTS_BUSY: { kind: 'conflict', meaning: 'Another `gradsheet users` command is changing the accounts file: wait for it to finish, then run this one again.' },
   QUEUE_FULL: { kind: 'conflict', meaning: 'The service is at one of its limits (this user’s runs, its whole queue, or workbooks being built at once): wait a while (Retry-After says how long), then try again.' },
   NO_WEIGHTS: { kind: 'not-found', meaning: 'The run has no final weights to predict or analyse with: it has not finished training, or it ended without them.' },
   NAMES_TAKEN: { kind: 'conflict', meaning: 'The open workbook already has sheets or names that the new workbook needs.' },

@@ -42,6 +42,7 @@ export const PANE_SENTENCES: Record<GradSheetErrorCode, (error: GradSheetError) 
   SUBMISSION_UNREADABLE: own,
   UNKNOWN_RUN: own,
   RUN_STATE: own,
+  ACCOUNTS_BUSY: own,
   QUEUE_FULL: own,
   NO_WEIGHTS: own,
   NAMES_TAKEN: namesTakenSentence,

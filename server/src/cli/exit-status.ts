@@ -27,6 +27,7 @@ export const CLI_EXIT_STATUS: Record<GradSheetErrorCode, number> = {
   SUBMISSION_UNREADABLE: EXIT_USAGE,
   UNKNOWN_RUN: EXIT_USAGE,
   RUN_STATE: EXIT_FAILURE,
+  ACCOUNTS_BUSY: EXIT_FAILURE,
   QUEUE_FULL: EXIT_FAILURE,
   // A run folder that never finished: the caller named the wrong folder, or must train it first.
   NO_WEIGHTS: EXIT_USAGE,

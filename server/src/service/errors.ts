@@ -69,6 +69,8 @@ export const SERVICE_ANSWERS: Record<GradSheetErrorCode, ServiceAnswer> = {
   NO_WEIGHTS: own('GS_ERR_RUN_HAS_NO_WEIGHTS'),
   // `details.retryAfterSeconds` becomes the Retry-After header.
   QUEUE_FULL: own('GS_ERR_QUEUE_FULL'),
+  // Only the CLI's account commands take the accounts file's lock.
+  ACCOUNTS_BUSY: internal,
   NAMES_TAKEN: internal,
   WORKBOOK_PROTECTED: internal,
   SHEET_GONE: internal,

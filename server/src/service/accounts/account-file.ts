@@ -1,6 +1,7 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GradSheetError, USER_ROLES, invalidInput, type UserRole } from '@gradsheet/shared';
+import lockfile from 'proper-lockfile';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { newToken, type TokenHash } from './tokens.js';
 
@@ -8,8 +9,9 @@ import { newToken, type TokenHash } from './tokens.js';
  * The service's accounts: `users.json` in the data directory, beside `runs/`.
  * It holds each account's name, role and token hash, never a token; it is
  * replaced whole (written beside, then renamed), readable by its owner only.
- * The CLI (`gradsheet users`) writes it; the service reads it, and reads it
- * again when it changes.
+ * The CLI (`gradsheet users`) writes it, each change read, made and written under a
+ * lock (`users.json.lock`), so two commands at once cannot lose each other's accounts;
+ * the service reads it, and reads it again when it changes.
  */
 
 export const ACCOUNTS_FILE = 'users.json';
@@ -84,8 +86,28 @@ export async function accountsFileStamp(dataDir: string): Promise<string | null>
 
 async function writeAccounts(dataDir: string, users: readonly Account[]): Promise<void> {
   const document: AccountsDocument = { version: 1, users };
-  await mkdir(dataDir, { recursive: true });
   await writeFileAtomic(accountsPath(dataDir), Buffer.from(`${JSON.stringify(document, null, 2)}\n`), { mode: 0o600 });
+}
+
+/**
+ * Runs one change of the accounts (read, change, write) holding the accounts file's
+ * lock. Another command's change waits for it for about 10 s; a lock left by a
+ * command that was killed is taken over once it is 10 s old.
+ */
+async function changeAccounts<T>(dataDir: string, change: () => Promise<T>): Promise<T> {
+  await mkdir(dataDir, { recursive: true });
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(accountsPath(dataDir), { realpath: false, stale: 10_000, retries: { retries: 22, minTimeout: 50, maxTimeout: 500 } });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    throw new GradSheetError('ACCOUNTS_BUSY', `another "gradsheet users" command is changing ${ACCOUNTS_FILE}; run this one again when it has finished`);
+  }
+  try {
+    return await change();
+  } finally {
+    await release();
+  }
 }
 
 export interface NewAccount {
@@ -101,6 +123,10 @@ export interface NewAccount {
  */
 export async function addAccounts(dataDir: string, wanted: readonly { name: string; role: UserRole }[]): Promise<NewAccount[]> {
   for (const { name } of wanted) checkAccountName(name);
+  return changeAccounts(dataDir, () => addUnlocked(dataDir, wanted));
+}
+
+async function addUnlocked(dataDir: string, wanted: readonly { name: string; role: UserRole }[]): Promise<NewAccount[]> {
   const users = (await readAccounts(dataDir)) ?? [];
   const taken = wanted.filter((w, i) => users.some((u) => sameName(u.name, w.name)) || wanted.findIndex((o) => sameName(o.name, w.name)) !== i);
   if (taken.length > 0) {
@@ -121,9 +147,11 @@ export async function addAccounts(dataDir: string, wanted: readonly { name: stri
 
 /** Removes an account: its token stops working at once; the runs it started are kept. */
 export async function removeAccount(dataDir: string, name: string): Promise<Account> {
-  const users = (await readAccounts(dataDir)) ?? [];
-  const found = users.find((u) => sameName(u.name, name));
-  if (!found) throw invalidInput(`there is no user "${name}"${users.length > 0 ? '' : ' (there are no users yet)'}`);
-  await writeAccounts(dataDir, users.filter((u) => u !== found));
-  return found;
+  return changeAccounts(dataDir, async () => {
+    const users = (await readAccounts(dataDir)) ?? [];
+    const found = users.find((u) => sameName(u.name, name));
+    if (!found) throw invalidInput(`there is no user "${name}"${users.length > 0 ? '' : ' (there are no users yet)'}`);
+    await writeAccounts(dataDir, users.filter((u) => u !== found));
+    return found;
+  });
 }
