@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunListResponse, RunView, SessionResponse } from '@gradsheet/shared';
 import { controlledTraining, type ControlledTraining } from '../../../test/controlled-training.js';
 import { epochMetrics, expectRefusal, testApp, type SeededRun, type TestApp } from '../../../test/service-app.js';
 import { removeAccount } from '../accounts/account-file.js';
+import { LINK_KEY_FILE } from '../accounts/download-links.js';
+import { buildApp } from '../app.js';
 
 /** A service with accounts, through inject(): who may call it, and whose runs each account sees, streams, downloads and deletes. */
 
@@ -133,6 +135,27 @@ describe('a service with accounts: whose runs', () => {
     expectRefusal(await service.call('GET', url.replace('u:ada', 'u:tess')), 401, 'GS_ERR_UNAUTHORIZED');
     expectRefusal(await service.call('GET', `/api/runs/${ADAS}?link=${link}`), 401, 'GS_ERR_UNAUTHORIZED');
     expectRefusal(await service.call('GET', `/api/runs/${BOBS}/report-link`, { headers: as('ada') }), 404, 'GS_ERR_UNKNOWN_RUN');
+  });
+
+  it('keeps a signed link working after the service restarts on the same data directory, with the key only its owner may read', async () => {
+    const { url } = (await service.call<{ url: string }>('GET', `/api/runs/${ADAS}/report-link`, { headers: as('ada') })).body;
+    const keyFile = join(service.dataDir, LINK_KEY_FILE);
+    if (process.platform !== 'win32') expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+    const restarted = await buildApp({ dataDir: service.dataDir, taskpaneDir: join(service.dataDir, 'no-pane') });
+    try {
+      expect((await restarted.inject({ method: 'GET', url })).statusCode).toBe(200);
+      // A key that is not one GradSheet wrote is replaced, and links signed with the old one end.
+      await writeFile(keyFile, 'not a key');
+      const rekeyed = await buildApp({ dataDir: service.dataDir, taskpaneDir: join(service.dataDir, 'no-pane') });
+      try {
+        expect((await rekeyed.inject({ method: 'GET', url })).statusCode).toBe(401);
+        expect((await readFile(keyFile)).length).toBe(32);
+      } finally {
+        await rekeyed.close();
+      }
+    } finally {
+      await restarted.close();
+    }
   });
 
   it('keeps who started a run in its run.json, and shows it to them', async () => {
