@@ -17,6 +17,7 @@
 // zero-dilated dy is mostly zeros at stride 2 and more).
 
 import { madd } from './madd';
+import { storeLanes } from './lanes';
 
 /**
  * out[n, top + i·dh, left + j·dw, :] = x[n, i, j, :] in a zeroed [batch, outH, outW, c];
@@ -88,18 +89,6 @@ export function packPhase(w: usize, out: usize, kW: i32, ci: i32, co: i32, ciP: 
       }
     }
   }
-}
-
-/** Stores the first `lanes` (1 to 4) floats of v at p. */
-// @ts-ignore: decorator
-@inline function storeLanes(p: usize, v: v128, lanes: i32): void {
-  if (lanes >= 4) {
-    v128.store(p, v);
-    return;
-  }
-  v128.store32_lane(p, v, 0);
-  if (lanes >= 2) v128.store32_lane(p, v, 1, 4);
-  if (lanes >= 3) v128.store32_lane(p, v, 2, 8);
 }
 
 /** The first input float of output pixel (n, oh, ow)'s window. */

@@ -7,6 +7,7 @@
 // two loads of B and four broadcasts of A.
 
 import { madd } from './madd';
+import { storeLanes } from './lanes';
 
 /** out[k, j] = B(k, j) into rows of nP floats (zeros beyond n); B(k, j) at b + k·bRow + j·bCol bytes. */
 export function packColumns(b: usize, out: usize, k: i32, n: i32, nP: i32, bRow: usize, bCol: usize): void {
@@ -20,18 +21,6 @@ export function packColumns(b: usize, out: usize, k: i32, n: i32, nP: i32, bRow:
       for (let j = 0; j < n; j++) store<f32>(to + (<usize>j << 2), load<f32>(from + <usize>j * bCol));
     }
   }
-}
-
-/** Stores the first `lanes` (1 to 4) floats of v at p. */
-// @ts-ignore: decorator
-@inline function storeLanes(p: usize, v: v128, lanes: i32): void {
-  if (lanes >= 4) {
-    v128.store(p, v);
-    return;
-  }
-  v128.store32_lane(p, v, 0);
-  if (lanes >= 2) v128.store32_lane(p, v, 1, 4);
-  if (lanes >= 3) v128.store32_lane(p, v, 2, 8);
 }
 
 /**

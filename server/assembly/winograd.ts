@@ -22,6 +22,7 @@
 
 import { conv2dValid } from './conv';
 import { filterGradInto } from './conv-filter-grad';
+import { loadLanes, storeLanes } from './lanes';
 
 /** Tiles per block: V and M of a block of 64 tiles at 64 channels are 256 KiB each. */
 export const WINOGRAD_TILE_BLOCK: i32 = 64;
@@ -34,28 +35,6 @@ export const WINOGRAD_TILE_BLOCK: i32 = 64;
 // @ts-ignore: decorator
 @inline function planeBytes(count: i32, channels: i32): usize {
   return ((<usize>count * channels) << 2) + 64;
-}
-
-/** Stores the first `lanes` (1 to 4) floats of v at p. */
-// @ts-ignore: decorator
-@inline function storeLanes(p: usize, v: v128, lanes: i32): void {
-  if (lanes >= 4) {
-    v128.store(p, v);
-    return;
-  }
-  v128.store32_lane(p, v, 0);
-  if (lanes >= 2) v128.store32_lane(p, v, 1, 4);
-  if (lanes >= 3) v128.store32_lane(p, v, 2, 8);
-}
-
-/** The first `lanes` (1 to 4) floats at p, zeros after; reads nothing beyond them. */
-// @ts-ignore: decorator
-@inline function loadLanes(p: usize, lanes: i32): v128 {
-  if (lanes >= 4) return v128.load(p);
-  let v = v128.load32_zero(p);
-  if (lanes >= 2) v = v128.load32_lane(p, v, 1, 4);
-  if (lanes >= 3) v = v128.load32_lane(p, v, 2, 8);
-  return v;
 }
 
 /**
