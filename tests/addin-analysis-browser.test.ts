@@ -1,15 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CONFUSION_LAYOUT, RUN_EPOCHS_SHEET, RUNS_LAYOUT, RUNS_SHEET, TRY_IT, type Prediction, type RunAnalysis } from '@gradsheet/shared';
 import { loadMnistSplit } from '@gradsheet/server';
 import type { FakeSheet } from '../addin/test/fake-excel/index.js';
-import { hasChromium, launchChromium, screenshot, type Browser } from './support/browser.js';
-import { buildPane, officeStubScript } from './support/pane-build.js';
-import { openPane, showSheets, typeInto, workbookOf, type PaneOpener } from './support/pane-page.js';
-import { call, createRun, getRun, startService, tempDir, tinyRun, waitFor, type Service } from './support/service.js';
+import { hasChromium, screenshot, type Browser } from './support/browser.js';
+import { fillTinyRun, openPane, showSheets, typeInto, workbookOf, type PaneOpener, type PaneSession, startPaneSession } from './support/pane-page.js';
+import { call, createRun, getRun, tinyRun, waitFor, type Service } from './support/service.js';
 
 /**
  * Learning from runs in the task pane, in Debian's Chromium against a real service on
@@ -18,11 +16,10 @@ import { call, createRun, getRun, startService, tempDir, tinyRun, waitFor, type 
  * on the Runs sheet, and an MNIST test digit typed into the Try it grid is predicted.
  */
 
+let session: PaneSession;
 let browser: Browser;
 let service: Service;
-let dir: Awaited<ReturnType<typeof tempDir>>;
 let opener: PaneOpener;
-const pageErrors: string[] = [];
 /** The run trained from the pane, and one started beside it through the API. */
 let paneRun = '';
 let apiRun = '';
@@ -31,24 +28,15 @@ let digit: number[][];
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  const stub = await officeStubScript();
-  dir = await tempDir();
-  // The pane as its sources are now, not as the last `npm run build` left it.
-  const dist = join(dir.path, 'pane');
-  await buildPane(dist);
-  service = await startService({ dataDir: join(dir.path, 'data'), taskpaneDir: dist, threads: 1 });
-  browser = await launchChromium();
-  opener = { browser, stub, pageErrors };
+  session = await startPaneSession();
+  ({ browser, service } = session);
+  opener = session;
   const mnist = await loadMnistSplit('test');
   digit = Array.from({ length: 28 }, (_, r) => Array.from(mnist.images.subarray(r * 28, (r + 1) * 28), (b) => b / 255));
 });
-afterAll(async () => {
-  await browser?.close();
-  await service?.close();
-  await dir?.remove();
-});
+afterAll(() => session?.close());
 afterEach(() => {
-  expect(pageErrors.splice(0)).toEqual([]);
+  if (session) expect(session.pageErrors.splice(0)).toEqual([]);
 });
 
 const sheetNamed = async (page: Page, name: string): Promise<FakeSheet> => {
@@ -69,10 +57,7 @@ describe.skipIf(!hasChromium)('learning from runs in the task pane', () => {
   it('after a tiny run in Excel, shows what it learned: the Confusion sheet’s counts add up to the test images', async () => {
     const page = await openPane(opener, service.url, { host: 'Excel' });
     expect(await page.isEnabled('#show-learned')).toBe(false);
-    await page.fill('#epochs', '1');
-    await page.fill('#batchSize', '32');
-    await page.fill('#limitTrain', '256');
-    await page.fill('#limitTest', '100');
+    await fillTinyRun(page, { epochs: 1 });
     const created = page.waitForResponse((response) => response.url().endsWith('/api/runs') && response.request().method() === 'POST');
     await page.click('#start');
     paneRun = ((await (await created).json()) as { id: string }).id;

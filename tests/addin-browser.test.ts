@@ -4,9 +4,8 @@ import JSZip from 'jszip';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildBackpropWorkbookPlan, DEFAULT_BACKPROP_WORKBOOK_OPTIONS, EPOCH_COLUMNS, type RunView } from '@gradsheet/shared';
-import type { FakeWorkbookState } from '../addin/test/fake-excel/index.js';
-import { hasChromium, launchChromium, OFFICE_JS, screenshot, sheetHtml, type Browser } from './support/browser.js';
-import { buildPane, officeStubScript } from './support/pane-build.js';
+import { hasChromium, OFFICE_JS, screenshot, type Browser } from './support/browser.js';
+import { fillTinyRun, openPane as openPaneAt, showSheets as showSheetsOf, workbookOf, type PaneHostChoice, type PaneSession, startPaneSession } from './support/pane-page.js';
 import { createRun, getRun, startService, tempDir, tinyRun, waitFor, type Service } from './support/service.js';
 
 /**
@@ -22,66 +21,29 @@ interface RunRecord {
   error?: string;
 }
 
+let session: PaneSession;
 let browser: Browser;
 let service: Service;
-let dir: Awaited<ReturnType<typeof tempDir>>;
 let stub: string;
 let dist: string;
+/** Uncaught exceptions in any page: a test fails if its page threw. */
+let pageErrors: string[] = [];
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  stub = await officeStubScript();
-  dir = await tempDir();
-  // The pane as its sources are now, not as the last `npm run build` left it.
-  dist = join(dir.path, 'pane');
-  await buildPane(dist);
-  service = await startService({ dataDir: join(dir.path, 'data'), taskpaneDir: dist, threads: 1 });
-  browser = await launchChromium();
+  session = await startPaneSession();
+  ({ browser, service, stub, dist, pageErrors } = session);
 });
-afterAll(async () => {
-  await browser?.close();
-  await service?.close();
-  await dir?.remove();
-});
-
-/** Uncaught exceptions in any page: a test fails if its page threw. */
-const pageErrors: string[] = [];
+afterAll(() => session?.close());
 afterEach(() => {
   expect(pageErrors.splice(0)).toEqual([]);
 });
 
-type Host = { host: 'Excel' | null; excelApi?: number | string; strict?: boolean } | 'no office.js';
-
-/** A new tab (fresh sessionStorage, so a fresh fake workbook) on the pane, as the given host. */
-async function openPane(host: Host, url = service.url): Promise<Page> {
-  const page = await browser.context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  if (host === 'no office.js') {
-    // Offline, the CDN cannot be reached: office.js never loads.
-    await page.route(OFFICE_JS, (route) => route.abort('internetdisconnected'));
-  } else {
-    await page.addInitScript(`window.__officeStub = ${JSON.stringify(host)};`);
-    await page.route(OFFICE_JS, (route) => route.fulfill({ contentType: 'application/javascript', body: stub }));
-  }
-  await page.goto(`${url}/taskpane.html`);
-  await page.waitForSelector('body[data-ready="true"]');
-  return page;
-}
+/** A new tab on the pane (support/pane-page.ts), as the given host. */
+const openPane = (host: PaneHostChoice, url = service.url): Promise<Page> => openPaneAt({ browser, stub, pageErrors }, url, host);
 
 /** Screenshots of sheets of the fake workbook, beside the pane's own. */
-async function showSheets(pane: Page, names: readonly string[], prefix: string): Promise<void> {
-  const state = await workbookOf(pane);
-  const page = await browser.context.newPage();
-  for (const name of names) {
-    const sheet = state.sheets.find((s) => s.name === name);
-    if (!sheet) throw new Error(`no sheet ${name}`);
-    await page.setContent(sheetHtml(sheet));
-    await screenshot(page, `${prefix}-sheet-${name.replace(/\W+/g, '-')}`);
-  }
-  await page.close();
-}
-
-const workbookOf = (page: Page) => page.evaluate('window.__fakeExcel.workbook()') as Promise<FakeWorkbookState>;
+const showSheets = (pane: Page, names: readonly string[], prefix: string): Promise<void> => showSheetsOf(browser, pane, names, prefix);
 const runsOf = (page: Page) => page.evaluate('window.__fakeExcel.runs()') as Promise<RunRecord[]>;
 
 describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
@@ -336,13 +298,7 @@ describe.skipIf(!hasChromium)('the task pane in Chromium', () => {
 
   it('in a plain browser, a run streams into a table, one row per epoch', async () => {
     const page = await openPane({ host: null });
-    await page.fill('#epochs', '2');
-    await page.fill('#batchSize', '32');
-    await page.selectOption('#optimizer', 'adam');
-    await page.fill('#trainLr', '0.005');
-    await page.selectOption('#schedule', 'none');
-    await page.fill('#limitTrain', '256');
-    await page.fill('#limitTest', '100');
+    await fillTinyRun(page, { epochs: 2, adam: true });
     await page.click('#start');
     await page.waitForSelector('#run-status[data-finished="done"]', { timeout: 120_000 });
     const rows = await page.locator('#epochs-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));

@@ -18,10 +18,9 @@ import {
   type RunListResponse,
   type RunView,
 } from '@gradsheet/shared';
-import { hasChromium, launchChromium, screenshot, type Browser } from './support/browser.js';
-import { buildPane, officeStubScript } from './support/pane-build.js';
-import { openPane, showSheets, typeInto, workbookOf, type PaneOpener } from './support/pane-page.js';
-import { call, getRun, startService, tempDir, waitFor, type Service } from './support/service.js';
+import { hasChromium, screenshot, type Browser } from './support/browser.js';
+import { fillTinyRun, openPane, showSheets, typeInto, workbookOf, type PaneOpener, type PaneSession, startPaneSession } from './support/pane-page.js';
+import { call, getRun, waitFor, type Service } from './support/service.js';
 
 /**
  * Designing a model in the task pane, in Debian's Chromium against a real service on
@@ -30,30 +29,20 @@ import { call, getRun, startService, tempDir, waitFor, type Service } from './su
  * that cannot work refused row by row, with nothing sent.
  */
 
+let session: PaneSession;
 let browser: Browser;
 let service: Service;
-let dir: Awaited<ReturnType<typeof tempDir>>;
 let opener: PaneOpener;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  const stub = await officeStubScript();
-  dir = await tempDir();
-  // The pane as its sources are now, not as the last `npm run build` left it.
-  const dist = join(dir.path, 'pane');
-  await buildPane(dist);
-  service = await startService({ dataDir: join(dir.path, 'data'), taskpaneDir: dist, threads: 1 });
-  browser = await launchChromium();
-  opener = { browser, stub, pageErrors };
+  session = await startPaneSession();
+  ({ browser, service } = session);
+  opener = session;
 });
-afterAll(async () => {
-  await browser?.close();
-  await service?.close();
-  await dir?.remove();
-});
+afterAll(() => session?.close());
 afterEach(() => {
-  expect(pageErrors.splice(0)).toEqual([]);
+  if (session) expect(session.pageErrors.splice(0)).toEqual([]);
 });
 
 const SEED = getModel('seed-11154');
@@ -101,10 +90,7 @@ describe.skipIf(!hasChromium)('designing a model in the task pane', () => {
     const layers: LayerSpec[] = [...SEED.layers];
     layers[3] = { type: 'conv2d', filters: 6, kernel: 3 };
     const edited: ModelSpec = parseModelSpec({ layers });
-    await page.fill('#epochs', '2');
-    await page.fill('#batchSize', '32');
-    await page.fill('#limitTrain', '256');
-    await page.fill('#limitTest', '100');
+    await fillTinyRun(page, { epochs: 2 });
     const created = page.waitForResponse((response) => response.url().endsWith('/api/runs') && response.request().method() === 'POST');
     await page.click('#design-train');
     const runId = ((await (await created).json()) as { id: string }).id;
@@ -120,7 +106,7 @@ describe.skipIf(!hasChromium)('designing a model in the task pane', () => {
     });
     expect(run.config).toMatchObject({ model: 'design', epochs: 2, batchSize: 32, limitTrain: 256, limitTest: 100 });
     expect(run.backend).toBe('wasm');
-    const kept = JSON.parse(await readFile(join(dir.path, 'data', 'runs', runId, 'model.json'), 'utf8')) as ModelSpec;
+    const kept = JSON.parse(await readFile(join(session.dir.path, 'data', 'runs', runId, 'model.json'), 'utf8')) as ModelSpec;
     expect(kept.layers).toEqual(edited.layers);
 
     // Every epoch is in the run's sheet, once, as the service has it.

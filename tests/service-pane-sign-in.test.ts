@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { hasChromium, launchChromium, OFFICE_JS, screenshot, type Browser } from './support/browser.js';
+import { hasChromium, OFFICE_JS, screenshot, type Browser } from './support/browser.js';
 import { gradsheet } from './support/cli.js';
-import { buildPane, officeStubScript } from './support/pane-build.js';
-import { startService, tempDir, type Service } from './support/service.js';
+import { fillTinyRun, startPaneSession, type PaneSession } from './support/pane-page.js';
+import type { Service } from './support/service.js';
 
 /**
  * The task pane in Chromium against a class's service (accounts on): it asks for a
@@ -13,34 +12,26 @@ import { startService, tempDir, type Service } from './support/service.js';
  * wrong or revoked, and forgets it on Sign out.
  */
 
+let session: PaneSession;
 let browser: Browser;
 let service: Service;
-let dir: Awaited<ReturnType<typeof tempDir>>;
 let dataDir: string;
 let stub: string;
+let pageErrors: string[] = [];
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  dir = await tempDir('gradsheet-sign-in-');
-  dataDir = join(dir.path, 'data');
-  for (const name of ['ada', 'bob']) {
-    const added = await gradsheet(['users', 'add', name, '--data-dir', dataDir]);
-    tokens[name] = added.stdout.trimEnd().split('\n').at(-1) as string;
-  }
-  stub = await officeStubScript();
-  const dist = join(dir.path, 'pane');
-  await buildPane(dist);
-  service = await startService({ dataDir, taskpaneDir: dist, threads: 1 });
-  browser = await launchChromium();
+  session = await startPaneSession({}, async (data) => {
+    dataDir = data;
+    for (const name of ['ada', 'bob']) {
+      const added = await gradsheet(['users', 'add', name, '--data-dir', data]);
+      tokens[name] = added.stdout.trimEnd().split('\n').at(-1) as string;
+    }
+  });
+  ({ browser, service, stub, pageErrors } = session);
 });
-afterAll(async () => {
-  await browser?.close();
-  await service?.close();
-  await dir?.remove();
-});
-
-const pageErrors: string[] = [];
+afterAll(() => session?.close());
 afterEach(() => {
   expect(pageErrors.splice(0)).toEqual([]);
 });
@@ -93,13 +84,7 @@ describe.skipIf(!hasChromium)('the task pane signed in to a class’s service', 
     expect(await page.textContent('#model-summary')).toMatch(/Total params: 7,774/);
 
     // A run, streamed into its sheet through the authenticated stream.
-    await page.fill('#epochs', '2');
-    await page.fill('#batchSize', '32');
-    await page.selectOption('#optimizer', 'adam');
-    await page.fill('#trainLr', '0.005');
-    await page.selectOption('#schedule', 'none');
-    await page.fill('#limitTrain', '256');
-    await page.fill('#limitTest', '100');
+    await fillTinyRun(page, { epochs: 2, adam: true });
     await page.click('#start');
     await page.waitForSelector('#run-status[data-finished="done"]', { timeout: 120_000 });
     expect(await page.getAttribute('#run-status', 'data-written')).toBe('2');

@@ -1,11 +1,17 @@
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { FakeWorkbookState } from '../../addin/test/fake-excel/index.js';
-import { OFFICE_JS, screenshot, sheetHtml, type Browser } from './browser.js';
+import { launchChromium, OFFICE_JS, screenshot, sheetHtml, type Browser } from './browser.js';
+import { buildPane, officeStubScript } from './pane-build.js';
+import { startService, tempDir, type AppOptions, type Service } from './service.js';
+
+type TempDir = Awaited<ReturnType<typeof tempDir>>;
 
 /** The task pane in a tab of Chromium, with office.js routed to the stub over the recording fake of Excel. */
 
 /** Where the pane runs: Excel of an ExcelApi version (by default the manifest's 1.7), a browser without a host, or no office.js at all. */
-export type PaneHostChoice = { host: 'Excel' | null; excelApi?: string | number } | 'no office.js';
+/** `strict`: an Excel that takes values and formulas only as 2-D arrays (see the fake's `strict`). */
+export type PaneHostChoice = { host: 'Excel' | null; excelApi?: string | number; strict?: boolean } | 'no office.js';
 
 export interface PaneOpener {
   readonly browser: Browser;
@@ -52,4 +58,62 @@ export async function showSheets(browser: Browser, pane: Page, names: readonly s
     await screenshot(page, `${prefix}-sheet-${name.replace(/\W+/g, '-')}`);
   }
   await page.close();
+}
+
+/** A tiny run's settings, as the training form takes them (as tinyRun, the model's optimiser or `adam`). */
+export interface TinyRunForm {
+  readonly epochs: number;
+  /** Adam at 0.005 without a schedule, as tinyRun; left out, the form keeps the model's recipe. */
+  readonly adam?: boolean;
+}
+
+/** Fills the training form for a tiny run (batch 32, 256 training and 100 test images); the test then starts it. */
+export async function fillTinyRun(page: Page, { epochs, adam = false }: TinyRunForm): Promise<void> {
+  await page.fill('#epochs', String(epochs));
+  await page.fill('#batchSize', '32');
+  if (adam) {
+    await page.selectOption('#optimizer', 'adam');
+    await page.fill('#trainLr', '0.005');
+    await page.selectOption('#schedule', 'none');
+  }
+  await page.fill('#limitTrain', '256');
+  await page.fill('#limitTest', '100');
+}
+
+/** What a browser test of the pane runs against: the pane built from its sources, served by a real service on loopback, and Chromium. */
+export interface PaneSession extends PaneOpener {
+  readonly service: Service;
+  readonly dir: TempDir;
+  /** The built pane, for a second service to serve. */
+  readonly dist: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the pane as its sources are now (not as the last `npm run build` left it),
+ * serves it from a new data directory, and starts Chromium; `beforeStart` prepares the
+ * data directory first (accounts, say).
+ */
+export async function startPaneSession(options: Partial<AppOptions> = {}, beforeStart?: (dataDir: string) => Promise<void>): Promise<PaneSession> {
+  const stub = await officeStubScript();
+  const dir = await tempDir();
+  const dist = join(dir.path, 'pane');
+  await buildPane(dist);
+  const dataDir = join(dir.path, 'data');
+  await beforeStart?.(dataDir);
+  const service = await startService({ dataDir, taskpaneDir: dist, threads: 1, ...options });
+  const browser = await launchChromium();
+  return {
+    browser,
+    stub,
+    pageErrors: [],
+    service,
+    dir,
+    dist,
+    async close() {
+      await browser.close();
+      await service.close();
+      await dir.remove();
+    },
+  };
 }
