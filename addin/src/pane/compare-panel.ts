@@ -1,8 +1,8 @@
-import { compareRunsPlan, errorCodeOf, MAX_COMPARED_RUNS, RUNS_SHEET, type RunView } from '@gradsheet/shared';
+import { compareRunsPlan, MAX_COMPARED_RUNS, RUNS_SHEET, type RunView } from '@gradsheet/shared';
 import { applyWorkbookPlan } from '../excel/plan-writer.js';
 import { service } from '../service/client.js';
 import { compareInputOf, modelOf } from './compared-runs.js';
-import { plainMessage } from './messages.js';
+import { plainMessage, showWriteFailure } from './messages.js';
 import { $, notice } from './page.js';
 import type { PaneHost } from './host.js';
 import type { RunChoices } from './run-choices.js';
@@ -69,9 +69,7 @@ export function setUpCompare(host: PaneHost, choices: RunChoices): void {
       status.textContent = `Compared ${inputs.length} run${inputs.length === 1 ? '' : 's'} on sheet “${RUNS_SHEET}”, one line per run in each chart (${result.syncs} requests to Excel).`;
       status.dataset.state = 'written';
     } catch (error) {
-      status.textContent = '';
-      notice(plainMessage(error));
-      if (errorCodeOf(error) === 'NAMES_TAKEN') replace.hidden = false;
+      showWriteFailure(error, { status, notice, replace });
     } finally {
       end();
     }

@@ -13,7 +13,7 @@ import {
 import { applyWorkbookPlan } from '../excel/plan-writer.js';
 import { readDesignSheet } from '../excel/read-design.js';
 import { modelSheetName, runSheetName } from '../training/excel-epoch-sink.js';
-import { plainMessage } from './messages.js';
+import { plainMessage, showWriteFailure } from './messages.js';
 import { $, notice } from './page.js';
 import type { PaneHost } from './host.js';
 
@@ -98,9 +98,7 @@ export function setUpDesign(host: PaneHost, training: DesignTraining | null): vo
       showSummary(start);
       training?.showDefaults(DESIGN_TRAINING_DEFAULTS);
     } catch (error) {
-      status.textContent = '';
-      notice(plainMessage(error));
-      if (errorCodeOf(error) === 'NAMES_TAKEN') replace.hidden = false;
+      showWriteFailure(error, { status, notice, replace });
     } finally {
       progress.hidden = true;
       design.disabled = false;

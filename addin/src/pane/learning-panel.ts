@@ -1,8 +1,8 @@
-import { errorCodeOf, rightCount, thousands, type RunDoneEvent } from '@gradsheet/shared';
+import { rightCount, thousands, type RunDoneEvent } from '@gradsheet/shared';
 import { learnedSheetNames, writeLearnedSheets } from '../excel/learned-sheets.js';
 import { service } from '../service/client.js';
 import { setUpCompare } from './compare-panel.js';
-import { plainMessage } from './messages.js';
+import { plainMessage, showWriteFailure } from './messages.js';
 import { $, notice } from './page.js';
 import type { PaneHost } from './host.js';
 import { RunChoices } from './run-choices.js';
@@ -67,9 +67,7 @@ export function setUpLearning(host: PaneHost): Learning {
       status.textContent = `What run ${run.id.slice(0, 8)} learned is on ${sheets.slice(0, -1).join(', ')} and ${sheets.at(-1)}: ${thousands(wrong)} mistakes in ${thousands(analysis.confusion.total)} test images (${result.syncs} requests to Excel).`;
       status.dataset.state = 'written';
     } catch (error) {
-      status.textContent = '';
-      notice(plainMessage(error));
-      if (errorCodeOf(error) === 'NAMES_TAKEN') replace.hidden = false;
+      showWriteFailure(error, { status, notice, replace });
     } finally {
       progress.hidden = true;
       show.disabled = choices.chosen() === undefined;

@@ -1,4 +1,4 @@
-import { GradSheetError, type GradSheetErrorCode } from '@gradsheet/shared';
+import { errorCodeOf, GradSheetError, type GradSheetErrorCode } from '@gradsheet/shared';
 
 /** What the pane says when Excel lacks the API GradSheet needs. */
 export const EXCEL_TOO_OLD =
@@ -72,4 +72,19 @@ export function plainMessage(error: unknown): string {
 /** A run that failed, with the service's reason. */
 export function runFailedMessage(reason?: string): string {
   return `The run failed${reason ? `: ${sentence(reason)}` : '.'} Change the settings and start again.`;
+}
+
+/** Where a panel reports a write into the workbook. */
+export interface WriteFeedback {
+  readonly status: HTMLElement;
+  readonly notice: (text: string) => void;
+  /** The panel's "replace the sheets" choice, offered when the workbook has the names already. */
+  readonly replace: HTMLElement;
+}
+
+/** A write into the workbook failed: the status is cleared, the error said as a sentence, and replacing offered if names were taken. */
+export function showWriteFailure(error: unknown, { status, notice, replace }: WriteFeedback): void {
+  status.textContent = '';
+  notice(plainMessage(error));
+  if (errorCodeOf(error) === 'NAMES_TAKEN') replace.hidden = false;
 }

@@ -1,6 +1,5 @@
 import {
   buildBackpropWorkbookPlan,
-  errorCodeOf,
   getModel,
   MODEL_ZOO,
   parseTrainingRequest,
@@ -27,7 +26,7 @@ import { setUpDesign, type DesignTraining } from './design-panel.js';
 import { formNumber } from './form-text.js';
 import { setUpLearning, type Learning } from './learning-panel.js';
 import { openReportInBrowser } from './open-report.js';
-import { EXCEL_TOO_OLD, plainMessage, runFailedMessage } from './messages.js';
+import { EXCEL_TOO_OLD, plainMessage, runFailedMessage, showWriteFailure } from './messages.js';
 import { $, notice } from './page.js';
 import { saveBlob } from './save-blob.js';
 import { setUpSignIn } from './sign-in.js';
@@ -99,9 +98,7 @@ function setUpBackprop(host: PaneHost): void {
       );
       status.textContent = `Built ${plan.sheets.length} sheets with ${options.steps.toLocaleString('en-US')} steps in ${result.syncs} requests to Excel. Edit the orange cells on Parameters. ${calculationNote(result.calculation)}`.trim();
     } catch (error) {
-      status.textContent = '';
-      notice(plainMessage(error));
-      if (errorCodeOf(error) === 'NAMES_TAKEN') replace.hidden = false;
+      showWriteFailure(error, { status, notice, replace });
     } finally {
       progress.hidden = true;
       build.disabled = false;
