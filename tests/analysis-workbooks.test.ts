@@ -25,12 +25,12 @@ import {
   type Mistake,
   type MnistSplit,
   type RunAnalysis,
-  type TrainConfig,
   type WorkbookPlan,
 } from '@gradsheet/shared';
 import { loadMnistSplit, trainingReportXlsx, writeWorkbookPlan } from '@gradsheet/server';
 import { numberAt, recalculateToCsv } from './support/libreoffice.js';
 import { drawSheetPictures, type PictureColours } from './support/sheet-pictures.js';
+import { sampleTrainConfig } from './support/train-config.js';
 
 /**
  * What a run learned and runs compared, as LibreOffice Calc recalculates and prints
@@ -42,22 +42,7 @@ import { drawSheetPictures, type PictureColours } from './support/sheet-pictures
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/analysis/', import.meta.url));
 
-const config: TrainConfig = {
-  model: 'gradsheet-7774',
-  epochs: 6,
-  batchSize: 128,
-  optimizer: 'sgd',
-  lr: 0.05,
-  schedule: 'onecycle',
-  momentum: 0.9,
-  stepSize: 10,
-  gamma: 0.1,
-  seed: 7,
-  backend: 'auto',
-  augment: true,
-  threads: 2,
-  emaDecay: 0.999,
-};
+const config = sampleTrainConfig(6);
 
 /** Typical confusions of a small MNIST CNN: (true, predicted, how many). */
 const CONFUSIONS: readonly [number, number, number][] = [

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EpochMetrics, TrainConfig } from '@gradsheet/shared';
+import type { EpochMetrics } from '@gradsheet/shared';
 import { trainingReportXlsx } from '@gradsheet/server';
 import { convertTo, numberAt, recalculateToCsv } from './support/libreoffice.js';
+import { sampleTrainConfig } from './support/train-config.js';
 
 /**
  * The training report, opened and recalculated by LibreOffice Calc: the Epochs
@@ -13,22 +14,7 @@ import { convertTo, numberAt, recalculateToCsv } from './support/libreoffice.js'
  * best epoch, and both charts must survive, bound to the Epochs ranges.
  */
 
-const config: TrainConfig = {
-  model: 'gradsheet-7774',
-  epochs: 15,
-  batchSize: 128,
-  optimizer: 'sgd',
-  lr: 0.05,
-  schedule: 'onecycle',
-  momentum: 0.9,
-  stepSize: 10,
-  gamma: 0.1,
-  seed: 7,
-  backend: 'auto',
-  augment: true,
-  threads: 2,
-  emaDecay: 0.999,
-};
+const config = sampleTrainConfig(15);
 
 /** Full-precision numbers, as a real run logs them: the table must keep every digit LibreOffice can show. */
 function epochMetrics(epoch: number, testCorrect: number): EpochMetrics {
