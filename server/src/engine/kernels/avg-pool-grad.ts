@@ -9,6 +9,7 @@ import type { AvgPoolGradAttrs, KernelConfig, KernelFunc, TensorInfo } from '@te
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { addressOf, simdKernels } from '../simd/simd-kernels.js';
 import { shippedKernel, WASM } from './wasm-scope.js';
+import { poolGeometry } from './pool-geometry.js';
 
 const avgPoolGrad: KernelFunc = (args) => {
   const wasm = args.backend as BackendWasm;
@@ -18,23 +19,7 @@ const avgPoolGrad: KernelFunc = (args) => {
   const { filterSize, strides, pad } = args.attrs as unknown as AvgPoolGradAttrs;
   const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad);
   const dx = wasm.makeOutput(input.shape, 'float32');
-  simdKernels(wasm).avgPoolGrad(
-    addressOf(wasm, dy),
-    addressOf(wasm, dx),
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-    1 / (info.filterHeight * info.filterWidth),
-  );
+  simdKernels(wasm).avgPoolGrad(addressOf(wasm, dy), addressOf(wasm, dx), ...poolGeometry(info), 1 / (info.filterHeight * info.filterWidth));
   return dx;
 };
 

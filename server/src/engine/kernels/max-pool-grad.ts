@@ -10,6 +10,7 @@ import type { KernelConfig, KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@te
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { addressOf, simdKernels } from '../simd/simd-kernels.js';
 import { WASM } from './wasm-scope.js';
+import { poolGeometry } from './pool-geometry.js';
 
 const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = backend as BackendWasm;
@@ -25,23 +26,7 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
     dimRoundingMode,
   );
   const dx = wasm.makeOutput(input.shape, 'float32');
-  simdKernels(wasm).maxPoolGrad(
-    addressOf(wasm, input),
-    addressOf(wasm, dy),
-    addressOf(wasm, dx),
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-  );
+  simdKernels(wasm).maxPoolGrad(addressOf(wasm, input), addressOf(wasm, dy), addressOf(wasm, dx), ...poolGeometry(info));
   return dx;
 };
 
