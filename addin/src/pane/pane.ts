@@ -8,6 +8,7 @@ import {
   type ModelSpec,
   type OptimizerName,
   type RunState,
+  type RunView,
   type ScheduleName,
   type TrainingDefaults,
   type TrainingField,
@@ -167,7 +168,9 @@ async function setUpTraining(host: PaneHost, learning: Learning): Promise<Design
   }
   /** The designs of the runs started here, for the run's sheets: a design's id names no built-in model. */
   const designs = new Map<string, ModelSpec>();
-  const sink: EpochSink = host.kind === 'excel' ? new ExcelEpochSink(host.run, (id) => designs.get(id)) : new TableEpochSink($<HTMLTableElement>('epochs-table'));
+  // After a reload the pane has forgotten its designs: the service keeps each run's model.
+  const designOf = async (view: RunView) => designs.get(view.id) ?? (await service.runModel(view.id));
+  const sink: EpochSink = host.kind === 'excel' ? new ExcelEpochSink(host.run, designOf) : new TableEpochSink($<HTMLTableElement>('epochs-table'));
   const memory = host.kind === 'excel' ? host.memory : localStorageMemory();
   const running = (state: RunState) => state === 'queued' || state === 'running';
   let where = '';

@@ -122,13 +122,30 @@ describe('ExcelEpochSink', () => {
     const design = parseModelSpec({ layers: [{ type: 'Conv2d', filters: 6, kernel: 3 }, { type: 'ReLU' }, { type: 'GAP' }, { type: 'Linear', units: 10 }] });
     const designView: RunView = { ...view, config: resolveTrainConfig({ epochs: 2 }, design) };
     const state = emptyWorkbook();
-    await new ExcelEpochSink(excel(state).run, (id) => (id === RUN_ID ? design : undefined)).prepare(designView, false);
+    await new ExcelEpochSink(excel(state).run, async (run) => (run.id === RUN_ID ? design : undefined)).prepare(designView, false);
     const inputs = Object.values(state.sheets.find((s) => s.name === modelSheetName(RUN_ID))?.cells ?? {}).map((c) => c.input);
     expect(inputs).toEqual(expect.arrayContaining(['Model design', 'Conv2d-1', 'Linear-4', MODEL_SPEC_LABEL]));
     const json = inputs.find((value): value is string => typeof value === 'string' && value.startsWith('{'));
     expect(parseModelSpec(JSON.parse(json ?? 'null'))).toEqual(design);
     // Without its design, a run of a model no id names cannot be summarised.
     await expect(new ExcelEpochSink(excel(emptyWorkbook()).run).prepare(designView, false)).rejects.toMatchObject({ code: 'UNKNOWN_MODEL' });
+  });
+
+  it('after a reload, writes a design run’s deleted Model sheet again from the design the service keeps, and resumes into its sheet when the service cannot say', async () => {
+    const design = parseModelSpec({ layers: [{ type: 'Conv2d', filters: 6, kernel: 3 }, { type: 'ReLU' }, { type: 'GAP' }, { type: 'Linear', units: 10 }] });
+    const designView: RunView = { ...view, config: resolveTrainConfig({ epochs: 2 }, design) };
+    const state = emptyWorkbook();
+    const asked: string[] = [];
+    // The pane's memory is empty after a reload; the service answers GET /api/runs/:id/model.
+    const fromService = async (run: RunView) => (asked.push(run.id), design);
+    await new ExcelEpochSink(excel(state).run, fromService).prepare(designView, false);
+    state.sheets = state.sheets.filter((s) => s.name !== modelSheetName(RUN_ID));
+    await new ExcelEpochSink(excel(state).run, fromService).prepare(designView, true);
+    expect(asked).toEqual([RUN_ID, RUN_ID]);
+    expect(state.sheets.map((s) => s.name)).toEqual(expect.arrayContaining([runSheetName(RUN_ID), modelSheetName(RUN_ID)]));
+    // The service unreachable: the run still resumes into the sheet it has.
+    const unreachable = async () => Promise.reject(new Error('offline'));
+    await expect(new ExcelEpochSink(excel(state).run, unreachable).prepare(designView, true)).resolves.toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import {
   EPOCH_COLUMNS,
+  MODEL_ZOO,
   EPOCH_FIRST_ROW,
   EPOCH_STYLES,
   REPORT_SHEETS,
@@ -13,6 +14,7 @@ import {
   type RangeRef,
   type RunView,
   type SheetPlan,
+  type WorkbookPlan,
   assertState,
   GradSheetError,
 } from '@gradsheet/shared';
@@ -55,10 +57,14 @@ export class ExcelEpochSink implements EpochSink {
   private lastEpoch = 0;
   private chartsMade = false;
 
-  /** `designOf` gives the design a run trains, when it is one: its id names no built-in model. */
+  /**
+   * `designOf` gives the design a run trains, when it is one (its id names no built-in
+   * model): from the pane's memory, or from the service after a reload; asked only when
+   * the run's Model sheet must be written.
+   */
   constructor(
     private readonly run: ExcelRun,
-    private readonly designOf: (runId: string) => ModelSpec | undefined = () => undefined,
+    private readonly designOf: (view: RunView) => Promise<ModelSpec | undefined> = async () => undefined,
   ) {}
 
   readonly where = (run: RunView) => `sheet “${runSheetName(run.id)}”`;
@@ -67,6 +73,10 @@ export class ExcelEpochSink implements EpochSink {
     this.runId = view.id;
     const runName = runSheetName(view.id);
     const modelName = modelSheetName(view.id);
+    // Looked up before Excel.run, so no request to the service waits inside it. Unknown
+    // (the service unreachable, say), a design run can still resume into its sheet; only
+    // a missing Model sheet then cannot be written (UNKNOWN_MODEL).
+    const design = MODEL_ZOO.some((model) => model.id === view.config.model) ? undefined : await this.designOf(view).catch(() => undefined);
     return this.run(async (context) => {
       const sheets = context.workbook.worksheets;
       const runSheet = sheets.getItemOrNullObject(runName);
@@ -77,6 +87,14 @@ export class ExcelEpochSink implements EpochSink {
       const taken = [runSheet, modelSheet].filter((s) => !s.isNullObject);
       if (taken.length > 0 && !resuming) throw namesTaken([runName, modelName].filter((_, i) => ![runSheet, modelSheet][i]?.isNullObject), []);
 
+      const known = design !== undefined || MODEL_ZOO.some((model) => model.id === view.config.model);
+      const reportPlan = () => trainingReportPlan({ runId: view.id, config: view.config, metrics: [], state: view.state, createdAt: view.createdAt, ...(design ? { spec: design } : {}) });
+      const sheetPlan = (report: WorkbookPlan, name: string): SheetPlan => {
+        const found = report.sheets.find((s) => s.name === name);
+        assertState(found, `the training report has a ${name} sheet`);
+        return found;
+      };
+
       if (!runSheet.isNullObject) {
         // After a reload: read back which epochs the sheet holds and whether its charts exist.
         const column = runSheet.getRangeByIndexes(EPOCH_FIRST_ROW, 0, view.config.epochs, 1).load('values');
@@ -85,21 +103,24 @@ export class ExcelEpochSink implements EpochSink {
         const epochs = column.values.flat().filter((v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1);
         this.lastEpoch = Math.max(0, ...epochs);
         this.chartsMade = !chart.isNullObject;
+        // A Model sheet deleted meanwhile is written again, where the model is known and the workbook lets a sheet be added.
+        if (modelSheet.isNullObject && known && !structure.protected) {
+          const report = reportPlan();
+          const plan = { ...sheetPlan(report, REPORT_SHEETS.model), name: modelName };
+          const table: SheetTable = new Map([[modelName, sheets.add(modelName)]]);
+          for (const call of sheetCalls(plan, report, DEFAULT_MAX_REQUEST_BYTES)) call.run(context, table);
+          await context.sync();
+          if (recalculateIfManual(context, application) === 'recalculated') await context.sync();
+        }
         return epochs;
       }
 
       if (structure.protected) throw workbookProtected();
-      const spec = this.designOf(view.id);
-      const report = trainingReportPlan({ runId: view.id, config: view.config, metrics: [], state: view.state, createdAt: view.createdAt, ...(spec ? { spec } : {}) });
-      const sheetPlan = (name: string): SheetPlan => {
-        const found = report.sheets.find((s) => s.name === name);
-        assertState(found, `the training report has a ${name} sheet`);
-        return found;
-      };
+      const report = reportPlan();
       // The Model sheet's formulas refer to their own sheet without naming it, so it can be renamed freely.
       const plans = [
-        { ...sheetPlan(REPORT_SHEETS.epochs), name: runName, charts: [] },
-        ...(modelSheet.isNullObject ? [{ ...sheetPlan(REPORT_SHEETS.model), name: modelName }] : []),
+        { ...sheetPlan(report, REPORT_SHEETS.epochs), name: runName, charts: [] },
+        ...(modelSheet.isNullObject ? [{ ...sheetPlan(report, REPORT_SHEETS.model), name: modelName }] : []),
       ];
       const table: SheetTable = new Map();
       context.application.suspendApiCalculationUntilNextSync();
