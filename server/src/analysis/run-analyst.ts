@@ -3,11 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { GradSheetError, type Prediction, type RunAnalysis } from '@gradsheet/shared';
 import type { RunDirectory } from '../engine/run-directory.js';
-import type { FromAnalysisWorker, ToAnalysisWorker } from './analysis-messages.js';
+import type { AnalysisRequest, FromAnalysisWorker, ToAnalysisWorker } from './analysis-messages.js';
 
 const WORKER = new URL('./analysis-worker.js', import.meta.url);
-
-type Request = ToAnalysisWorker extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
 interface Waiting {
   resolve(value: Prediction | RunAnalysis): void;
@@ -59,12 +57,12 @@ export class RunAnalyst {
     if (worker) await worker.terminate();
   }
 
-  private ask(request: Request): Promise<Prediction | RunAnalysis> {
+  private ask(request: AnalysisRequest): Promise<Prediction | RunAnalysis> {
     const id = this.nextId++;
     const worker = this.thread();
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ ...request, id } as ToAnalysisWorker);
+      worker.postMessage({ ...request, id } satisfies ToAnalysisWorker);
     });
   }
 
