@@ -6,7 +6,8 @@
  * accumulated from dy where tfjs keeps it and x (a zero-padded copy where the
  * convolution pads, so every window is in range). Expressed as an XNNPACK convolution
  * instead, it needed two transposes and ran at a fraction of the speed (its output,
- * kh × kw, is too small to tile well).
+ * kh × kw, is too small to tile well). A 3×3 convolution at stride 1 with channels
+ * enough (winogradFits) runs Winograd's F(2×2, 3×3) backwards instead.
  */
 import { backend_util } from '@tensorflow/tfjs';
 import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';

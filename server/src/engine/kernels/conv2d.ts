@@ -14,6 +14,11 @@
  * and columns leave the same remainders mod s, each from the filter taps of its
  * phase, written to every s-th pixel. The direct form (through XNNPACK, as before)
  * convolved a zero-dilated dy, s² times the work, after a pad and often a slice.
+ *
+ * A 3×3 convolution at stride 1 with channels enough (winogradFits) takes both passes
+ * through Winograd's F(2×2, 3×3) instead (winograd.ts in server/assembly): the same
+ * padded input, the filter transformed, 16 multiplications per channel pair for each
+ * 2×2 block of outputs where the direct kernel takes 36.
  */
 import * as tf from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs';
