@@ -166,6 +166,30 @@ function phaseAxis(phase: number, stride: number, kernel: number, pad: number, s
   return { taps, from, count: Math.max(0, to - from), first: from * stride + phase - pad };
 }
 
+/**
+ * Consecutive outputs of one axis of a phase (outputs [from, to)) whose window of
+ * `kernel` taps over dy, padded by `offset` before its first row, reaches dy with the
+ * same taps lo … hi − 1 (hi ≤ lo: none). Output q, tap j reads dy row q + j − offset.
+ */
+interface TapGroup {
+  readonly from: number;
+  to: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+function tapGroups(count: number, dySize: number, kernel: number, offset: number): TapGroup[] {
+  const groups: TapGroup[] = [];
+  for (let q = 0; q < count; q++) {
+    const lo = Math.max(0, offset - q);
+    const hi = Math.min(kernel, dySize + offset - q);
+    const last = groups.at(-1);
+    if (last && last.lo === lo && last.hi === hi) last.to = q + 1;
+    else groups.push({ from: q, to: q + 1, lo, hi });
+  }
+  return groups;
+}
+
 const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = backend as BackendWasm;
   const dy = inputs['dy'] as TensorInfo;
@@ -196,26 +220,40 @@ const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
     inputGradientWinograd(wasm, dy, filter, dx, info, phase.rows.taps - 1 - phase.rows.from, phase.cols.taps - 1 - phase.cols.from);
     return dx;
   }
-  const padded = ({ rows, cols }: { rows: PhaseAxis; cols: PhaseAxis }) => batchSize * (rows.count + rows.taps - 1) * (cols.count + cols.taps - 1) * outChannels * 4;
+  // Each phase is a stride-1 convolution of dy, but dy is not padded: the output rows
+  // and columns near its edges, whose windows run off dy, are computed in groups with
+  // only the filter taps that reach it, so no padding's zero is multiplied.
+  const groups = phases.map(({ rows, cols }) => ({
+    rows: tapGroups(rows.count, outHeight, rows.taps, rows.taps - 1 - rows.from),
+    cols: tapGroups(cols.count, outWidth, cols.taps, cols.taps - 1 - cols.from),
+  }));
+  // Rows or columns that no tap reaches (a padding as wide as the filter) get no gradient.
+  if (groups.some(({ rows, cols }) => [...rows, ...cols].some((group) => group.hi <= group.lo))) {
+    new Float32Array(heapBuffer(wasm), addressOf(wasm, dx), batchSize * inHeight * inWidth * inChannels).fill(0);
+  }
   const filterBytes = Math.max(...phases.map(({ rows, cols }) => rows.taps * cols.taps * outChannels * ciP * 4), 0);
-  const paddedBytes = Math.max(...phases.map(padded), 0);
-  withScratch(wasm, filterBytes + paddedBytes + 16, (scratch) => {
-    const paddedDy = scratch + filterBytes;
-    for (const { ph, pw, rows, cols } of phases) {
-      if (rows.taps === 0 || cols.taps === 0) continue;
-      // Phase q reads dy rows q − taps + 1 … q: dy padded by taps − 1 − from on top (cropped where negative).
-      const height = rows.count + rows.taps - 1;
-      const width = cols.count + cols.taps - 1;
-      kernels.packPhase(addressOf(wasm, filter), scratch, kw, inChannels, outChannels, ciP, ph, pw, sh, sw, rows.taps, cols.taps);
-      kernels.padInput(addressOf(wasm, dy), paddedDy, batchSize, outHeight, outWidth, outChannels, height, width, rows.taps - 1 - rows.from, cols.taps - 1 - cols.from, 1, 1);
-      kernels.conv2dValid(
-        paddedDy, scratch, 0, addressOf(wasm, dx),
-        batchSize, height, width, outChannels,
-        rows.count, cols.count, inChannels, ciP,
-        rows.taps, cols.taps, 1, 1,
-        inHeight * inWidth, rows.first * inWidth + cols.first, sh * inWidth, sw,
-      );
-    }
+  withScratch(wasm, filterBytes + 16, (scratch) => {
+    phases.forEach(({ ph, pw, rows, cols }, i) => {
+      const { rows: rowGroups, cols: colGroups } = groups[i] as (typeof groups)[number];
+      const top = rows.taps - 1 - rows.from;
+      const left = cols.taps - 1 - cols.from;
+      for (const r of rowGroups) {
+        for (const c of colGroups) {
+          if (r.hi <= r.lo || c.hi <= c.lo) continue;
+          // Taps lo … hi − 1 of the phase's filter (rotated, its channel axes swapped).
+          kernels.packPhase(addressOf(wasm, filter), scratch, kw, inChannels, outChannels, ciP, ph + sh * (rows.taps - r.hi), pw + sw * (cols.taps - c.hi), sh, sw, r.hi - r.lo, c.hi - c.lo);
+          // The dy pixel under the group's first output and first tap.
+          const from = addressOf(wasm, dy) + ((r.from + r.lo - top) * outWidth + (c.from + c.lo - left)) * outChannels * 4;
+          kernels.conv2dValid(
+            from, scratch, 0, addressOf(wasm, dx),
+            batchSize, outHeight, outWidth, outChannels,
+            r.to - r.from, c.to - c.from, inChannels, ciP,
+            r.hi - r.lo, c.hi - c.lo, 1, 1,
+            inHeight * inWidth, (rows.first + r.from * sh) * inWidth + cols.first + c.from * sw, sh * inWidth, sw,
+          );
+        }
+      }
+    });
   });
   return dx;
 };
