@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertState } from '@gradsheet/shared';
 import { BATCH_NORM_GRAD, BATCH_NORM_KERNELS, BATCH_NORM_TRAIN } from './kernels/batch-norm.js';
+import { kernelSet } from './kernels/kernel-set.js';
 
 const EPSILON = 1e-5;
 /** PyTorch's default: the running statistics move 10% of the way to each batch's. */
@@ -122,14 +123,4 @@ export class FusedBatchNorm extends tf.layers.Layer {
   }
 }
 
-let registered = false;
-
-function hasBatchNormKernels(): boolean {
-  if (!registered) {
-    for (const config of BATCH_NORM_KERNELS) {
-      if (!tf.getKernel(config.kernelName, config.backendName)) tf.registerKernel(config);
-    }
-    registered = true;
-  }
-  return tf.getKernel(BATCH_NORM_TRAIN, tf.getBackend()) !== undefined;
-}
+const hasBatchNormKernels = kernelSet(BATCH_NORM_KERNELS, BATCH_NORM_TRAIN);

@@ -12,6 +12,7 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { addressOf, simdKernels } from '../simd/simd-kernels.js';
 import { WASM } from './wasm-scope.js';
+import { kernelSet } from './kernel-set.js';
 
 export const DROPOUT = 'GradSheetDropout';
 
@@ -74,20 +75,13 @@ const DROPOUT_KERNELS: readonly KernelConfig[] = [
   { kernelName: DROPOUT, backendName: 'cpu', kernelFunc: cpuDropout },
 ];
 
-let registered = false;
-
 /** Registers the kernels and their gradient once; true where the current backend has them. */
-function hasDropoutKernel(): boolean {
-  if (!registered) {
-    for (const config of DROPOUT_KERNELS) if (!tf.getKernel(config.kernelName, config.backendName)) tf.registerKernel(config);
-    tf.registerGradient({
-      kernelName: DROPOUT,
-      gradFunc: (dy, _saved, attrs) => ({ x: () => tf.engine().runKernel(DROPOUT, { x: dy as tf.Tensor }, attrs as NamedAttrMap) as tf.Tensor }),
-    });
-    registered = true;
-  }
-  return tf.getKernel(DROPOUT, tf.getBackend()) !== undefined;
-}
+const hasDropoutKernel = kernelSet(DROPOUT_KERNELS, DROPOUT, [
+  {
+    kernelName: DROPOUT,
+    gradFunc: (dy, _saved, attrs) => ({ x: () => tf.engine().runKernel(DROPOUT, { x: dy as tf.Tensor }, attrs as NamedAttrMap) as tf.Tensor }),
+  },
+]);
 
 /** x with the elements of this call's mask dropped and the rest scaled by 1/(1 − rate). */
 export function dropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {

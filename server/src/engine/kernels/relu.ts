@@ -9,6 +9,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { addressOf, simdKernels } from '../simd/simd-kernels.js';
 import { WASM } from './wasm-scope.js';
+import { kernelSet } from './kernel-set.js';
 
 export const RELU = 'GradSheetRelu';
 export const RELU_GRAD = 'GradSheetReluGrad';
@@ -59,20 +60,13 @@ const RELU_KERNELS: readonly KernelConfig[] = [
   { kernelName: RELU_GRAD, backendName: 'cpu', kernelFunc: cpuReluGrad },
 ];
 
-let registered = false;
-
-function hasReluKernels(): boolean {
-  if (!registered) {
-    for (const config of RELU_KERNELS) if (!tf.getKernel(config.kernelName, config.backendName)) tf.registerKernel(config);
-    tf.registerGradient({
-      kernelName: RELU,
-      outputsToSave: [true],
-      gradFunc: (dy, saved) => ({ x: () => tf.engine().runKernel(RELU_GRAD, { dy: dy as tf.Tensor, y: saved[0] as tf.Tensor }) as tf.Tensor }),
-    });
-    registered = true;
-  }
-  return tf.getKernel(RELU, tf.getBackend()) !== undefined;
-}
+const hasReluKernels = kernelSet(RELU_KERNELS, RELU, [
+  {
+    kernelName: RELU,
+    outputsToSave: [true],
+    gradFunc: (dy, saved) => ({ x: () => tf.engine().runKernel(RELU_GRAD, { dy: dy as tf.Tensor, y: saved[0] as tf.Tensor }) as tf.Tensor }),
+  },
+]);
 
 /** max(x, 0), differentiated in one pass where GradSheet's kernels run. */
 export function relu(x: tf.Tensor): tf.Tensor {

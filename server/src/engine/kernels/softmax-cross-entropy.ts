@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { kernelSet } from './kernel-set.js';
 
 export const SOFTMAX_CROSS_ENTROPY = 'GradSheetSoftmaxCrossEntropy';
 export const SOFTMAX_CROSS_ENTROPY_GRAD = 'GradSheetSoftmaxCrossEntropyGrad';
@@ -96,26 +97,19 @@ const KERNELS: readonly KernelConfig[] = ['wasm', 'cpu'].flatMap((backendName) =
   { kernelName: COUNT_CORRECT, backendName, kernelFunc: countCorrectKernel },
 ]);
 
-let registered = false;
-
-function hasLossKernels(): boolean {
-  if (!registered) {
-    for (const config of KERNELS) if (!tf.getKernel(config.kernelName, config.backendName)) tf.registerKernel(config);
-    tf.registerGradient({
-      kernelName: SOFTMAX_CROSS_ENTROPY,
-      inputsToSave: ['logits', 'labels'],
-      gradFunc: (dy, saved) => {
-        const [logits, labels] = saved as [tf.Tensor, tf.Tensor];
-        return {
-          logits: () => tf.engine().runKernel(SOFTMAX_CROSS_ENTROPY_GRAD, { dy: dy as tf.Tensor, logits, labels }) as tf.Tensor,
-          labels: () => tf.zerosLike(labels),
-        };
-      },
-    });
-    registered = true;
-  }
-  return tf.getKernel(SOFTMAX_CROSS_ENTROPY, tf.getBackend()) !== undefined;
-}
+const hasLossKernels = kernelSet(KERNELS, SOFTMAX_CROSS_ENTROPY, [
+  {
+    kernelName: SOFTMAX_CROSS_ENTROPY,
+    inputsToSave: ['logits', 'labels'],
+    gradFunc: (dy, saved) => {
+      const [logits, labels] = saved as [tf.Tensor, tf.Tensor];
+      return {
+        logits: () => tf.engine().runKernel(SOFTMAX_CROSS_ENTROPY_GRAD, { dy: dy as tf.Tensor, logits, labels }) as tf.Tensor,
+        labels: () => tf.zerosLike(labels),
+      };
+    },
+  },
+]);
 
 /** Mean softmax cross-entropy of logits [batch, classes] against int32 labels [batch]. */
 export function softmaxCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
