@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import type { FakeWorkbookState } from '../../addin/test/fake-excel/index.js';
 import { launchChromium, OFFICE_JS, screenshot, sheetHtml, type Browser } from './browser.js';
 import { buildPane, officeStubScript } from './pane-build.js';
-import { startService, tempDir, type AppOptions, type Service } from './service.js';
+import { startService, tempDir, tinyRun, type AppOptions, type Service } from './service.js';
 
 type TempDir = Awaited<ReturnType<typeof tempDir>>;
 
@@ -60,24 +60,25 @@ export async function showSheets(browser: Browser, pane: Page, names: readonly s
   await page.close();
 }
 
-/** A tiny run's settings, as the training form takes them (as tinyRun, the model's optimiser or `adam`). */
+/** A tiny run's settings for the training form: tinyRun's (support/service.ts). */
 export interface TinyRunForm {
   readonly epochs: number;
-  /** Adam at 0.005 without a schedule, as tinyRun; left out, the form keeps the model's recipe. */
+  /** Also tinyRun's optimiser, rate and schedule; left out, the form keeps the model's recipe. */
   readonly adam?: boolean;
 }
 
-/** Fills the training form for a tiny run (batch 32, 256 training and 100 test images); the test then starts it. */
+/** Fills the training form for a tiny run, with the same values tinyRun sends through the API; the test then starts it. */
 export async function fillTinyRun(page: Page, { epochs, adam = false }: TinyRunForm): Promise<void> {
-  await page.fill('#epochs', String(epochs));
-  await page.fill('#batchSize', '32');
+  const run = tinyRun({ epochs });
+  await page.fill('#epochs', String(run.epochs));
+  await page.fill('#batchSize', String(run.batchSize));
   if (adam) {
-    await page.selectOption('#optimizer', 'adam');
-    await page.fill('#trainLr', '0.005');
-    await page.selectOption('#schedule', 'none');
+    await page.selectOption('#optimizer', String(run.optimizer));
+    await page.fill('#trainLr', String(run.lr));
+    await page.selectOption('#schedule', String(run.schedule));
   }
-  await page.fill('#limitTrain', '256');
-  await page.fill('#limitTest', '100');
+  await page.fill('#limitTrain', String(run.limitTrain));
+  await page.fill('#limitTest', String(run.limitTest));
 }
 
 /** What a browser test of the pane runs against: the pane built from its sources, served by a real service on loopback, and Chromium. */
