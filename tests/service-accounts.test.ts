@@ -130,6 +130,25 @@ describe('gradsheet users, several at once', () => {
     expect(list.stdout.match(/^u\d/gm)?.sort()).toEqual(names);
   });
 
+  it('holds back every command while another has the accounts, then lands each of them', async () => {
+    const queued = join(dir.path, 'queued');
+    expect((await gradsheet(['users', 'add', 'first', '--data-dir', queued])).code).toBe(0);
+    const release = await lockfile.lock(join(queued, 'users.json'), { realpath: false, stale: 10_000 });
+    const names = ['q1', 'q2', 'q3'];
+    let finished = 0;
+    const adds = names.map((name) => gradsheet(['users', 'add', name, '--data-dir', queued]).finally(() => finished++));
+    try {
+      // Without the lock these would change users.json at once, under the holder's feet.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(finished).toBe(0);
+    } finally {
+      await release();
+    }
+    for (const result of await Promise.all(adds)) expect(result.code, result.stderr).toBe(0);
+    const list = await gradsheet(['users', 'list', '--data-dir', queued]);
+    expect(list.stdout.match(/^(first|q\d)/gm)?.sort()).toEqual(['first', ...names]);
+  }, 60_000);
+
   it('waits for a command that holds the accounts, then refuses with exit 1 and says why', async () => {
     const held = join(dir.path, 'held');
     expect((await gradsheet(['users', 'add', 'first', '--data-dir', held])).code).toBe(0);
