@@ -25,6 +25,8 @@ export interface CoreLoadOptions {
   /** replica: the model and the images in its share. */
   readonly spec?: ModelSpec;
   readonly share?: number;
+  /** Rounds run for this long before the load reports ready. */
+  readonly warmUpMs?: number;
 }
 
 export type CoreLoadReport = { readonly type: 'ready' } | { readonly type: 'done'; readonly rounds: number; readonly seconds: number; readonly sink: number };
@@ -73,7 +75,11 @@ async function prepare(): Promise<() => number | Promise<number>> {
 }
 
 const round = await prepare();
-await round();
+// A fresh replica spends its first seconds compiling tfjs' code on V8's helper threads;
+// the trainer's replicas live for the whole run, so the load starts warm.
+const warming = performance.now();
+do await round();
+while (performance.now() - warming < (options.warmUpMs ?? 0));
 port.postMessage({ type: 'ready' } satisfies CoreLoadReport);
 // Wait for the start signal (the flag at index 1), so that every load starts together.
 while (Atomics.load(options.stop, 1) === 0) Atomics.wait(options.stop, 1, 0, 50);

@@ -37,6 +37,11 @@ const MIB = 1024 * 1024;
 const MEMORY_BYTES = 128 * MIB;
 /** Two such buffers per thread stay within that L3, also with two threads. */
 const CACHE_BYTES = 4 * MIB;
+/**
+ * A fresh replica spends its first seconds compiling tfjs' code on V8's helper threads;
+ * the trainer's replicas live for the whole run, so both replicas here start warm.
+ */
+const WARM_UP_MS = 3000;
 const L3_BYTES = 32 * MIB;
 
 const { values } = parseArgs({
@@ -63,7 +68,7 @@ class CoreLoads {
   private readonly reports: Promise<CoreLoadReport & { type: 'done' }>[];
   private readonly ready: Promise<void>[];
 
-  constructor(kind: CoreLoadKind, threads: number, extra: { bytes?: number; spec?: ModelSpec; share?: number } = {}) {
+  constructor(kind: CoreLoadKind, threads: number, extra: { bytes?: number; spec?: ModelSpec; share?: number; warmUpMs?: number } = {}) {
     const options: CoreLoadOptions = { kind, stop: this.flags, ...extra };
     this.workers = Array.from({ length: threads }, () => new Worker(new URL('./core-load.js', import.meta.url), { workerData: options }));
     this.ready = this.workers.map((worker) => new Promise((resolve, reject) => {
@@ -128,17 +133,21 @@ const random = seededRandom(2);
 const inputs = Float32Array.from({ length: share * PIXELS }, () => random() * 2 - 1);
 const labels = Int32Array.from({ length: share }, (_, i) => i % CLASSES);
 const replicaStep = () => computeGradients(model, inputs, labels);
-for (let i = 0; i < 3; i++) await replicaStep();
+const warming = performance.now();
+do await replicaStep();
+while (performance.now() - warming < WARM_UP_MS);
 
-// What one step moves: every kernel reads its inputs and writes its outputs once.
+// What one step moves: every kernel reads its inputs and writes its outputs once, but for
+// Identity and Reshape, which share their input's memory in GradSheet's kernel set.
 const profile = await tf.profile(async () => {
   await replicaStep();
 });
 const kernels = profile.kernels.filter((k) => !k.name.includes('__op') && !k.name.includes('scope'));
+const moving = kernels.filter((k) => k.name !== 'Identity' && k.name !== 'Reshape');
 // An absent optional input (a convolution without bias) has no shape.
 const bytesOf = (shapes: (number[] | null)[]) => shapes.reduce((sum, shape) => sum + (shape ? 4 * shape.reduce((a, b) => a * b, 1) : 0), 0);
-const readMb = kernels.reduce((sum, k) => sum + bytesOf(k.inputShapes), 0) / 1e6;
-const writtenMb = kernels.reduce((sum, k) => sum + bytesOf(k.outputShapes), 0) / 1e6;
+const readMb = moving.reduce((sum, k) => sum + bytesOf(k.inputShapes), 0) / 1e6;
+const writtenMb = moving.reduce((sum, k) => sum + bytesOf(k.outputShapes), 0) / 1e6;
 
 // tfjs' allocator during a step: every tensor is a malloc on the wasm heap, freed on dispose.
 /** The Emscripten module under tfjs' wasm backend: its heap and allocator. */
@@ -148,7 +157,8 @@ interface WasmHeap {
   readonly HEAPU8: Uint8Array;
 }
 const heap = (tf.backend() as BackendWasm).wasm as unknown as WasmHeap;
-const allocator = { calls: 0, ms: 0 };
+const allocator = { calls: 0, ms: 0, live: 0, peak: 0 };
+const sizes = new Map<number, number>();
 const malloc = heap._malloc.bind(heap);
 const free = heap._free.bind(heap);
 heap._malloc = (bytes: number) => {
@@ -156,6 +166,9 @@ heap._malloc = (bytes: number) => {
   const address = malloc(bytes);
   allocator.ms += performance.now() - started;
   allocator.calls++;
+  sizes.set(address, bytes);
+  allocator.live += bytes;
+  allocator.peak = Math.max(allocator.peak, allocator.live);
   return address;
 };
 heap._free = (address: number) => {
@@ -163,6 +176,9 @@ heap._free = (address: number) => {
   free(address);
   allocator.ms += performance.now() - started;
   allocator.calls++;
+  // Memory allocated before the wrapping (the weights) is not counted.
+  allocator.live -= sizes.get(address) ?? 0;
+  sizes.delete(address);
 };
 const heapBefore = heap.HEAPU8.buffer.byteLength;
 let started = performance.now();
@@ -173,7 +189,7 @@ heap._malloc = malloc;
 heap._free = free;
 
 console.log(`\nOne replica's step (${share} images, ${kernels.length} kernel runs):`);
-console.log(`  kernels read ${readMb.toFixed(0)} MB and write ${writtenMb.toFixed(0)} MB; its tensors hold at most ${(profile.peakBytes / 1e6).toFixed(0)} MB at once`);
+console.log(`  kernels read ${readMb.toFixed(0)} MB and write ${writtenMb.toFixed(0)} MB; the step's tensors take at most ${(allocator.peak / 1e6).toFixed(0)} MB of the heap at once`);
 console.log(`  tfjs' allocator: ${(allocator.calls / steps).toFixed(0)} malloc/free calls a step, ${(allocator.ms / steps).toFixed(3)} ms of ${allocatedStepMs.toFixed(1)} ms (${((100 * allocator.ms) / steps / allocatedStepMs).toFixed(2)}%); heap ${(heapBefore / MIB).toFixed(0)} MiB before ${steps} steps, ${(heapAfter / MIB).toFixed(0)} MiB after`);
 
 // Alone, a replica is not one core's work: V8 collects its garbage concurrently, on
@@ -195,13 +211,13 @@ await sleep(10);
 collections.disconnect();
 console.log(`  alone, the step keeps ${((cpu.user + cpu.system) / 1000 / wallMs).toFixed(2)} cores busy (CPU time over wall time); garbage collection pauses it ${(collectedMs / steps).toFixed(2)} ms a step`);
 
-const loads: { label: string; kind: CoreLoadKind; extra?: { bytes?: number; spec?: ModelSpec; share?: number } }[] = [
+const loads: { label: string; kind: CoreLoadKind; extra?: { bytes?: number; spec?: ModelSpec; share?: number; warmUpMs?: number } }[] = [
   { label: 'other core idle', kind: 'idle' },
   { label: 'arithmetic only', kind: 'arith' },
   { label: 'copying through memory', kind: 'copy', extra: { bytes: MEMORY_BYTES } },
   { label: 'copying within L3', kind: 'copy', extra: { bytes: CACHE_BYTES } },
   { label: 'copying as much as L3', kind: 'copy', extra: { bytes: L3_BYTES / 2 } },
-  { label: 'the other replica', kind: 'replica', extra: { spec, share } },
+  { label: 'the other replica', kind: 'replica', extra: { spec, share, warmUpMs: WARM_UP_MS } },
 ];
 const times = new Map<string, number[]>(loads.map((l) => [l.label, []]));
 const others = new Map<string, number[]>(loads.map((l) => [l.label, []]));
