@@ -5,14 +5,14 @@
  *   - memory bandwidth: copying buffers far larger than the L3 cache, and buffers that
  *     fit in it, on one thread and on two at once;
  *   - the memory one replica's step moves: every kernel's inputs and outputs, and the
- *     most its tensors hold at once;
+ *     most of the heap its tensors take at once;
  *   - one replica's step time (half the model's batch, as the trainer gives each of two
  *     replicas) while the other core is idle, does arithmetic only, copies through
  *     memory, copies within the L3 cache or through as much as all of it, or runs the
  *     other replica;
  *   - what tfjs' allocator does each step (calls, time, and whether its heap grows):
  *     whether reusing memory across steps is a lever at all;
- *   - how many cores one replica keeps busy alone (V8's garbage collector works on
+ *   - how many cores one replica keeps busy alone (V8 compiles and collects garbage on
  *     helper threads, which take the other core while it is idle).
  *
  *   --model ID    the model (default the default model)
@@ -192,8 +192,9 @@ console.log(`\nOne replica's step (${share} images, ${kernels.length} kernel run
 console.log(`  kernels read ${readMb.toFixed(0)} MB and write ${writtenMb.toFixed(0)} MB; the step's tensors take at most ${(allocator.peak / 1e6).toFixed(0)} MB of the heap at once`);
 console.log(`  tfjs' allocator: ${(allocator.calls / steps).toFixed(0)} malloc/free calls a step, ${(allocator.ms / steps).toFixed(3)} ms of ${allocatedStepMs.toFixed(1)} ms (${((100 * allocator.ms) / steps / allocatedStepMs).toFixed(2)}%); heap ${(heapBefore / MIB).toFixed(0)} MiB before ${steps} steps, ${(heapAfter / MIB).toFixed(0)} MiB after`);
 
-// Alone, a replica is not one core's work: V8 collects its garbage concurrently, on
-// helper threads that take the idle core. CPU time over wall time says how much.
+// Alone, a replica is not quite one core's work: V8 compiles (tfjs' code goes on being
+// optimised) and collects garbage on helper threads that take the idle core. CPU time
+// over wall time says how much; the garbage collector's pauses on this thread are apart.
 let collectedMs = 0;
 const collections = new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) collectedMs += entry.duration;
