@@ -210,10 +210,6 @@ const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
       if (rows.count > 0 && cols.count > 0) phases.push({ ph, pw, rows, cols });
     }
   }
-  // With a stride above the kernel, some pixels are in no window: their gradient is 0.
-  if (phases.some(({ rows, cols }) => rows.taps === 0 || cols.taps === 0)) {
-    new Float32Array(heapBuffer(wasm), addressOf(wasm, dx), batchSize * inHeight * inWidth * inChannels).fill(0);
-  }
   if (winogradFits(info, 'input')) {
     const [phase] = phases;
     assertState(phases.length === 1 && phase && phase.rows.first === 0 && phase.cols.first === 0 && phase.rows.count === inHeight && phase.cols.count === inWidth, 'a stride-1 input gradient is one phase over all of dx');
@@ -227,7 +223,8 @@ const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
     rows: tapGroups(rows.count, outHeight, rows.taps, rows.taps - 1 - rows.from),
     cols: tapGroups(cols.count, outWidth, cols.taps, cols.taps - 1 - cols.from),
   }));
-  // Rows or columns that no tap reaches (a padding as wide as the filter) get no gradient.
+  // Pixels in no window (a stride above the kernel: a phase without taps) and rows or
+  // columns that no tap reaches (a padding as wide as the filter) get a gradient of 0.
   if (groups.some(({ rows, cols }) => [...rows, ...cols].some((group) => group.hi <= group.lo))) {
     new Float32Array(heapBuffer(wasm), addressOf(wasm, dx), batchSize * inHeight * inWidth * inChannels).fill(0);
   }
