@@ -1,7 +1,7 @@
 import {
   buildBackpropWorkbookPlan,
   getModel,
-  MODEL_ZOO,
+  isBuiltInModel,
   parseTrainingRequest,
   type ChartPlan,
   type CreateRunRequest,
@@ -287,7 +287,7 @@ async function setUpTraining(host: PaneHost, learning: Learning): Promise<Design
       const config = follower.run?.config;
       if (config) {
         // A design's id names no built-in model: the select and its summary stay as they are.
-        if (MODEL_ZOO.some((model) => model.id === config.model)) {
+        if (isBuiltInModel(config.model)) {
           modelSelect.value = config.model;
           await fillDefaults(config.model);
         }

@@ -1,6 +1,6 @@
 import {
   EPOCH_COLUMNS,
-  MODEL_ZOO,
+  isBuiltInModel,
   EPOCH_FIRST_ROW,
   EPOCH_STYLES,
   REPORT_SHEETS,
@@ -76,7 +76,8 @@ export class ExcelEpochSink implements EpochSink {
     // Looked up before Excel.run, so no request to the service waits inside it. Unknown
     // (the service unreachable, say), a design run can still resume into its sheet; only
     // a missing Model sheet then cannot be written (UNKNOWN_MODEL).
-    const design = MODEL_ZOO.some((model) => model.id === view.config.model) ? undefined : await this.designOf(view).catch(() => undefined);
+    const builtIn = isBuiltInModel(view.config.model);
+    const design = builtIn ? undefined : await this.designOf(view).catch(() => undefined);
     return this.run(async (context) => {
       const sheets = context.workbook.worksheets;
       const runSheet = sheets.getItemOrNullObject(runName);
@@ -87,7 +88,7 @@ export class ExcelEpochSink implements EpochSink {
       const taken = [runSheet, modelSheet].filter((s) => !s.isNullObject);
       if (taken.length > 0 && !resuming) throw namesTaken([runName, modelName].filter((_, i) => ![runSheet, modelSheet][i]?.isNullObject), []);
 
-      const known = design !== undefined || MODEL_ZOO.some((model) => model.id === view.config.model);
+      const known = builtIn || design !== undefined;
       const reportPlan = () => trainingReportPlan({ runId: view.id, config: view.config, metrics: [], state: view.state, createdAt: view.createdAt, ...(design ? { spec: design } : {}) });
       const sheetPlan = (report: WorkbookPlan, name: string): SheetPlan => {
         const found = report.sheets.find((s) => s.name === name);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GradSheetError } from '../errors.js';
 import { countParams, inferShapes } from './shapes.js';
 import { summaryText } from './summary.js';
-import { DEFAULT_MODEL_ID, MODEL_ZOO, getModel, modelIds } from './zoo.js';
+import { DEFAULT_MODEL_ID, MODEL_ZOO, getModel, isBuiltInModel, modelIds } from './zoo.js';
 
 /** The torchsummary tables exactly as the seeds print them. */
 const SEED_TABLES: Record<string, string> = {
@@ -156,5 +156,11 @@ describe('the zoo', () => {
     const call = () => getModel('resnet-50');
     expect(call).toThrow(GradSheetError);
     expect(call).toThrow(/unknown model "resnet-50"; known models: gradsheet-7774, seed-19698, seed-11154, seed-18050/);
+  });
+
+  it('tells a built-in model from a design by its id', () => {
+    for (const id of modelIds()) expect(isBuiltInModel(id)).toBe(true);
+    expect(isBuiltInModel('my-design-3')).toBe(false);
+    expect(isBuiltInModel('GRADSHEET-7774')).toBe(false);
   });
 });

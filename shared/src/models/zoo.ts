@@ -139,6 +139,11 @@ export function modelIds(): string[] {
   return MODEL_ZOO.map((model) => model.id);
 }
 
+/** Whether this id names a built-in model (else it is a learner's design). */
+export function isBuiltInModel(id: string): boolean {
+  return MODEL_ZOO.some((model) => model.id === id);
+}
+
 /** The built-in model with this id; GradSheetError UNKNOWN_MODEL, listing the ids, when there is none. */
 export function getModel(id: string): ModelSpec {
   const model = MODEL_ZOO.find((candidate) => candidate.id === id);
