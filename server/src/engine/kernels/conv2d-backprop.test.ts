@@ -25,6 +25,11 @@ function expectAccurate(errors: { forward: number; filter: number; input: number
   expect(errors.input, `dx ${label}`).toBeLessThanOrEqual(1e-5);
 }
 
+/** Every case checked, each with its own seed from `firstSeed` on. */
+async function expectAllAccurate(cases: readonly ConvCase[], firstSeed: number): Promise<void> {
+  for (const [i, c] of cases.entries()) expectAccurate(await checkBackprop(c, firstSeed + i), c);
+}
+
 function convCases(seed: number, count: number, pads: () => Pad): ConvCase[] {
   const random = seededRandom(seed);
   const kernels = [1, 3, 5];
@@ -78,10 +83,7 @@ describe.each(availableKernelVariants())('Conv2D, Conv2DBackpropFilter and Conv2
     ['explicit', explicitPadding],
   ] as const) {
     it(`${name} padding, ${cases.length} random shapes, relative error ≤ 1e-5`, async () => {
-      for (const [i, c] of cases.entries()) {
-        const errors = await checkBackprop(c, 100 + i);
-        expectAccurate(errors, c);
-      }
+      await expectAllAccurate(cases, 100);
     });
   }
 
@@ -120,10 +122,7 @@ describe.each(availableKernelVariants())('Conv2D, Conv2DBackpropFilter and Conv2
   }
 
   it(`the designs' shapes: kernels 1 to 7, strides 1 to 3, 'same', 'valid' and numeric padding, odd sizes, channels 1/3/5/17 (${designCases.length} cases), relative error ≤ 1e-5`, async () => {
-    for (const [i, c] of designCases.entries()) {
-      const errors = await checkBackprop(c, 200 + i);
-      expectAccurate(errors, c);
-    }
+    await expectAllAccurate(designCases, 200);
   });
 
   it.each([
@@ -157,10 +156,7 @@ describe.each(availableKernelVariants())('Conv2D, Conv2DBackpropFilter and Conv2
     // Small layers would go the direct way by the gain: make every case take Winograd.
     useWinograd('always');
     onTestFinished(() => useWinograd('auto'));
-    for (const [i, c] of winogradCases.entries()) {
-      const errors = await checkBackprop(c, 300 + i);
-      expectAccurate(errors, c);
-    }
+    await expectAllAccurate(winogradCases, 300);
   });
 
   it.each([
